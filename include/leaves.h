@@ -1,0 +1,25 @@
+/* The host interface: see man/exitstat-cpuid.7 for the full contract. */
+#ifndef EXITSTAT_LEAVES_H
+#define EXITSTAT_LEAVES_H
+
+#include <stdint.h>
+
+#define LEAF_TOTAL_EXITS	0x4ffffffcu
+#define LEAF_TOTAL_CYCLES	0x4ffffffdu
+#define LEAF_REASON_EXITS	0x4ffffffeu
+#define LEAF_REASON_CYCLES	0x4fffffffu
+
+/* edx of a per-reason leaf for a reason the SDM does not define. */
+#define LEAF_UNDEFINED_MARK	0xffffffffu
+/* "EXST" in edx of LEAF_TOTAL_EXITS: 64-bit counts (the extension). */
+#define LEAF_EXT_SIGNATURE	0x54535845u
+
+/* Reasons a snapshot of "all" covers: 0 to 75. */
+#define SCAN_REASONS		76u
+
+static inline uint64_t join_u32(uint32_t high, uint32_t low)
+{
+	return ((uint64_t)high << 32) | low;
+}
+
+#endif
