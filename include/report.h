@@ -1,0 +1,49 @@
+/* Presenting snapshots: table, JSON and CSV. */
+#ifndef EXITSTAT_REPORT_H
+#define EXITSTAT_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "host.h"
+#include "snapshot.h"
+
+enum out_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
+enum sort_key { SORT_COUNT, SORT_RATE, SORT_TIME, SORT_AVG, SORT_REASON, SORT_NAME };
+enum time_unit { UNIT_CYCLES, UNIT_NS, UNIT_US, UNIT_MS, UNIT_S };
+
+struct report_style {
+	enum out_format format;
+	enum sort_key sort;
+	enum time_unit unit;
+	uint64_t tsc_hz; /* needed unless unit is UNIT_CYCLES */
+	/*
+	 * Seconds the figures cover when they are a delta, which adds rate
+	 * columns; 0 for figures since the VM started.
+	 */
+	double seconds;
+};
+
+const char *time_unit_name(enum time_unit unit);
+double cycles_in_unit(uint64_t cycles, const struct report_style *style);
+
+/* Orders rows in place; ties go by reason number. */
+void report_sort(struct reason_stat *rows, size_t n, enum sort_key key);
+
+/*
+ * Prints the snapshot's reasons in the order they are in.  notes, if not
+ * NULL, are extra header lines (table) or a "notes" array (JSON).
+ */
+void report_snapshot(FILE *out, const struct host_info *host,
+		     const struct snapshot *snap,
+		     const struct report_style *style,
+		     const char *const *notes);
+
+/* The registers of every CPUID the collector issued, for --raw. */
+void report_raw(FILE *out, const struct collector *c, enum out_format format);
+
+/* A JSON string literal, escaped so that any bytes give valid JSON. */
+void json_string(FILE *out, const char *s);
+
+#endif
