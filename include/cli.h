@@ -1,0 +1,38 @@
+/* The command line: fills one settings struct, never exits. */
+#ifndef EXITSTAT_CLI_H
+#define EXITSTAT_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "parse.h"
+#include "report.h"
+
+enum run_mode {
+	MODE_SUMMARY, /* totals and the reasons that have exits */
+	MODE_ALL,     /* every reason 0-75 */
+	MODE_REASONS, /* the reasons named with --reason */
+};
+
+struct settings {
+	enum run_mode mode;
+	struct reason_set *reasons; /* for MODE_REASONS */
+	bool sort_given;
+	enum sort_key sort;
+	enum out_format format;
+	enum time_unit unit;
+	uint64_t tsc_hz; /* 0: find it */
+	bool raw;
+};
+
+enum cli_result {
+	CLI_RUN,   /* settings filled: go on */
+	CLI_DONE,  /* --help or --version printed: exit 0 */
+	CLI_USAGE, /* a one-line error was printed: exit 2 */
+	CLI_NOMEM,
+};
+
+enum cli_result cli_parse(int argc, char **argv, struct settings *s);
+void settings_free(struct settings *s);
+
+#endif

@@ -1,0 +1,136 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "exit_codes.h"
+#include "host.h"
+#include "leaves.h"
+#include "report.h"
+#include "snapshot.h"
+#include "tsc.h"
+
+static void oom(void)
+{
+	fputs("exitstat: out of memory\n", stderr);
+}
+
+/* Which reasons to read, in the order to read them. */
+static const uint16_t *reasons_to_read(const struct settings *s,
+				       uint16_t scan[SCAN_REASONS], size_t *n)
+{
+	uint16_t r;
+
+	if (s->mode == MODE_REASONS) {
+		*n = s->reasons->count;
+		return s->reasons->list;
+	}
+	for (r = 0; r < SCAN_REASONS; r++)
+		scan[r] = r;
+	*n = SCAN_REASONS;
+	return scan;
+}
+
+static void keep_counted(struct snapshot *snap)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < snap->count; i++)
+		if (snap->reasons[i].exits)
+			snap->reasons[kept++] = snap->reasons[i];
+	snap->count = kept;
+}
+
+/* Reads and prints one report; returns an exit status. */
+static int run_report(const struct settings *s, struct collector *c,
+		      const struct host_info *host)
+{
+	struct report_style style = {
+		.format = s->format, .sort = s->sort, .unit = s->unit,
+		.tsc_hz = s->tsc_hz,
+	};
+	uint16_t scan[SCAN_REASONS];
+	struct snapshot snap;
+	const uint16_t *list;
+	const char *source;
+	size_t n;
+
+	if (style.unit != UNIT_CYCLES && style.tsc_hz == 0) {
+		style.tsc_hz = tsc_rate_detect(c, host, &source);
+		if (style.tsc_hz == 0) {
+			fputs("exitstat: cannot find the TSC rate; give it with --tsc-hz\n",
+			      stderr);
+			return EXITSTAT_FAILURE;
+		}
+	}
+	list = reasons_to_read(s, scan, &n);
+	if (!snapshot_take(c, list, n, host->wide_counts, &snap)) {
+		oom();
+		return EXITSTAT_FAILURE;
+	}
+	if (s->mode == MODE_SUMMARY)
+		keep_counted(&snap);
+	if (s->sort_given || s->mode != MODE_REASONS)
+		report_sort(snap.reasons, snap.count, s->sort);
+	if (!s->raw)
+		report_snapshot(stdout, host, &snap, &style, NULL);
+	snapshot_free(&snap);
+	return EXITSTAT_OK;
+}
+
+static int finish_output(int status)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	/* A reader that went away (exitstat | head) is not an error to report. */
+	if (errno != EPIPE)
+		perror("exitstat: write error");
+	return status == EXITSTAT_OK ? EXITSTAT_FAILURE : status;
+}
+
+int main(int argc, char **argv)
+{
+	struct settings settings;
+	struct host_info host;
+	struct collector collector;
+	char why[160];
+	int status;
+
+	switch (cli_parse(argc, argv, &settings)) {
+	case CLI_RUN:
+		break;
+	case CLI_DONE:
+		settings_free(&settings);
+		return finish_output(EXITSTAT_OK);
+	case CLI_USAGE:
+		settings_free(&settings);
+		return EXITSTAT_USAGE;
+	case CLI_NOMEM:
+		settings_free(&settings);
+		oom();
+		return EXITSTAT_FAILURE;
+	}
+
+	collector_init(&collector, settings.raw);
+	host_detect(&collector, &host);
+	if (host.verdict == HOST_READY || settings.raw)
+		status = run_report(&settings, &collector, &host);
+	else
+		status = EXITSTAT_OK;
+	if (settings.raw) {
+		if (collector.log_failed) {
+			oom();
+			status = EXITSTAT_FAILURE;
+		} else {
+			report_raw(stdout, &collector, settings.format);
+		}
+	}
+	if (host.verdict != HOST_READY && status == EXITSTAT_OK) {
+		host_describe_failure(&host, why, sizeof(why));
+		fprintf(stderr, "exitstat: %s\n", why);
+		status = EXITSTAT_NO_INTERFACE;
+	}
+	collector_free(&collector);
+	settings_free(&settings);
+	return finish_output(status);
+}
