@@ -1,0 +1,19 @@
+#!/bin/sh
+# make bench: timing side by side, then instruction counts from callgrind.
+set -eu
+bench=$1
+snapshots=200
+
+"$bench"
+
+if ! command -v valgrind >/dev/null; then
+	echo "callgrind: valgrind not installed, instruction count skipped"
+	exit 0
+fi
+out=$(mktemp)
+trap 'rm -f "$out" "$out.log"' EXIT
+valgrind --tool=callgrind --callgrind-out-file="$out" \
+	--toggle-collect=snapshot_take "$bench" --snapshots "$snapshots" \
+	>"$out.log" 2>&1
+ir=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$out")
+echo "client instructions per snapshot (callgrind, CPUID counted as one): $((ir / snapshots))"

@@ -1,0 +1,48 @@
+#!/bin/sh
+# make check: every suite, plain, under ASan/UBSan and under valgrind,
+# then one closing line with the sums.
+set -u
+cd "$(dirname "$0")/.."
+
+total_passed=0
+total_failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# run LABEL COMMAND...: runs a suite, echoes it, adds up its closing line.
+run() {
+	label=$1
+	shift
+	echo "== $label"
+	"$@" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+	if [ -z "$last" ]; then
+		echo "FAIL $label: suite ended without a result (status $rc)"
+		total_failed=$((total_failed + 1))
+		return
+	fi
+	p=${last%% passed*}
+	f=${last#*, }
+	f=${f%% failed*}
+	total_passed=$((total_passed + p))
+	total_failed=$((total_failed + f))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL $label: status $rc with no failed check"
+		total_failed=$((total_failed + 1))
+	fi
+}
+
+valgrind="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+
+run unit build/unit-tests
+run install tests/install.sh
+run unit-asan build/san/unit-tests
+run cli env SIM=tests/exitstat-sim REAL=./exitstat tests/cli.sh
+run cli-asan env SUITE=cli-asan SIM=build/san/exitstat-sim REAL=build/san/exitstat tests/cli.sh
+run unit-valgrind $valgrind build/unit-tests
+run cli-valgrind env SUITE=cli-valgrind WRAP="$valgrind" SIM=tests/exitstat-sim REAL=./exitstat tests/cli.sh
+
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" -eq 0 ]

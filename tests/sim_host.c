@@ -1,0 +1,328 @@
+/*
+ * A simulated host behind the CPUID seam, for tests/exitstat-sim.  It
+ * follows man/exitstat-cpuid.7 to the letter, including the observer
+ * effect: every CPUID it answers is one more exit of reason 10, counted
+ * before the answer, and its cycles are added after it.
+ *
+ * The scenario comes from the file named by EXITSTAT_SIM, one directive a
+ * line (see tests/scenarios/ for examples):
+ *   vendor NAME | vendor none     hypervisor signature, or no hypervisor
+ *   mode patched | patched-ext | unpatched-intel | unpatched-amd
+ *   reason R count C cycles Y     starting figures of reason R
+ *   unhandled R...                defined by the SDM, no KVM handler
+ *   step R count C cycles Y       added on every read of 0x4ffffffc
+ *   self-cycles N                 cycles of each CPUID exit (default 1000)
+ *   leaf L EAX EBX ECX EDX        answer of an ordinary leaf
+ *   garbage                       base contract: junk in the registers
+ *                                 the extension would use
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpuid_port.h"
+#include "leaves.h"
+
+#define SIM_REASONS 128
+#define SIM_LEAVES 32
+#define SIM_STEPS 16
+#define SELF_EXIT_REASON 10
+
+enum sim_mode { PATCHED, PATCHED_EXT, UNPATCHED_INTEL, UNPATCHED_AMD };
+
+struct sim_leaf {
+	uint32_t leaf;
+	struct cpuid_regs regs;
+};
+
+struct sim_step {
+	uint32_t reason;
+	uint64_t count, cycles;
+};
+
+static struct {
+	bool loaded;
+	bool hypervisor;
+	char vendor[13];
+	enum sim_mode mode;
+	bool garbage;
+	uint64_t self_cycles;
+	uint64_t count[SIM_REASONS], cycles[SIM_REASONS];
+	bool unhandled[SIM_REASONS];
+	uint64_t total_count, total_cycles;
+	struct sim_step steps[SIM_STEPS];
+	size_t nsteps;
+	struct sim_leaf leaves[SIM_LEAVES];
+	size_t nleaves;
+} sim;
+
+static void die(const char *path, int line, const char *what)
+{
+	fprintf(stderr, "exitstat-sim: %s:%d: %s\n", path, line, what);
+	exit(99);
+}
+
+/* The SDM's basic exit reasons: 0-85 less 35, 38, 42, 71 and 80-83. */
+static bool sdm_defined(uint32_t reason)
+{
+	if (reason == 35 || reason == 38 || reason == 42 || reason == 71)
+		return false;
+	if (reason >= 80 && reason <= 83)
+		return false;
+	return reason <= 85;
+}
+
+static uint64_t number(const char *word, const char *path, int line)
+{
+	char *end;
+	uint64_t value;
+
+	if (!word)
+		die(path, line, "missing number");
+	value = strtoull(word, &end, 0);
+	if (*end != '\0')
+		die(path, line, "bad number");
+	return value;
+}
+
+static uint32_t reason_arg(const char *word, const char *path, int line)
+{
+	uint64_t r = number(word, path, line);
+
+	if (r >= SIM_REASONS)
+		die(path, line, "reason out of the simulator's range");
+	return (uint32_t)r;
+}
+
+/* "count C cycles Y" after a reason number. */
+static void figures(const char *path, int line, uint64_t *count,
+		    uint64_t *cycles)
+{
+	char *word;
+
+	while ((word = strtok(NULL, " \t\n"))) {
+		if (strcmp(word, "count") == 0)
+			*count = number(strtok(NULL, " \t\n"), path, line);
+		else if (strcmp(word, "cycles") == 0)
+			*cycles = number(strtok(NULL, " \t\n"), path, line);
+		else
+			die(path, line, "expected count or cycles");
+	}
+}
+
+static void set_leaf(uint32_t leaf, uint32_t a, uint32_t b, uint32_t c,
+		     uint32_t d)
+{
+	size_t i;
+
+	for (i = 0; i < sim.nleaves; i++)
+		if (sim.leaves[i].leaf == leaf)
+			break;
+	if (i == SIM_LEAVES)
+		return;
+	if (i == sim.nleaves)
+		sim.nleaves++;
+	sim.leaves[i].leaf = leaf;
+	sim.leaves[i].regs = (struct cpuid_regs){ a, b, c, d };
+}
+
+static void directive(char *text, const char *path, int line)
+{
+	char *word = strtok(text, " \t\n");
+	uint32_t r, regs[5];
+	int i;
+
+	if (!word)
+		return;
+	if (strcmp(word, "vendor") == 0) {
+		word = strtok(NULL, " \t\n");
+		if (!word)
+			die(path, line, "vendor needs a name");
+		sim.hypervisor = strcmp(word, "none") != 0;
+		memset(sim.vendor, 0, sizeof(sim.vendor));
+		strncpy(sim.vendor, word, 12);
+	} else if (strcmp(word, "mode") == 0) {
+		word = strtok(NULL, " \t\n");
+		if (word && strcmp(word, "patched") == 0)
+			sim.mode = PATCHED;
+		else if (word && strcmp(word, "patched-ext") == 0)
+			sim.mode = PATCHED_EXT;
+		else if (word && strcmp(word, "unpatched-intel") == 0)
+			sim.mode = UNPATCHED_INTEL;
+		else if (word && strcmp(word, "unpatched-amd") == 0)
+			sim.mode = UNPATCHED_AMD;
+		else
+			die(path, line, "unknown mode");
+	} else if (strcmp(word, "reason") == 0) {
+		uint64_t count = 0, cycles = 0;
+
+		r = reason_arg(strtok(NULL, " \t\n"), path, line);
+		figures(path, line, &count, &cycles);
+		sim.total_count += count - sim.count[r];
+		sim.total_cycles += cycles - sim.cycles[r];
+		sim.count[r] = count;
+		sim.cycles[r] = cycles;
+	} else if (strcmp(word, "unhandled") == 0) {
+		while ((word = strtok(NULL, " \t\n")))
+			sim.unhandled[reason_arg(word, path, line)] = true;
+	} else if (strcmp(word, "step") == 0) {
+		struct sim_step *step;
+
+		if (sim.nsteps == SIM_STEPS)
+			die(path, line, "too many steps");
+		step = &sim.steps[sim.nsteps++];
+		step->reason = reason_arg(strtok(NULL, " \t\n"), path, line);
+		figures(path, line, &step->count, &step->cycles);
+	} else if (strcmp(word, "self-cycles") == 0) {
+		sim.self_cycles = number(strtok(NULL, " \t\n"), path, line);
+	} else if (strcmp(word, "leaf") == 0) {
+		for (i = 0; i < 5; i++)
+			regs[i] = (uint32_t)number(strtok(NULL, " \t\n"), path,
+						   line);
+		set_leaf(regs[0], regs[1], regs[2], regs[3], regs[4]);
+	} else if (strcmp(word, "garbage") == 0) {
+		sim.garbage = true;
+	} else {
+		die(path, line, "unknown directive");
+	}
+}
+
+static void load(void)
+{
+	const char *path = getenv("EXITSTAT_SIM");
+	char text[512], *hash;
+	int line = 0;
+	FILE *f;
+
+	sim.loaded = true;
+	sim.hypervisor = true;
+	memcpy(sim.vendor, "KVMKVMKVM\0\0\0", 12);
+	sim.self_cycles = 1000;
+	/* A Skylake-like host: max basic leaf 0x16, base clock 3000 MHz. */
+	set_leaf(0, 0x16, 0x756e6547, 0x6c65746e, 0x49656e69);
+	set_leaf(0x16, 3000, 4000, 100, 0);
+	if (!path)
+		die("EXITSTAT_SIM", 0, "not set: name a scenario file");
+	f = fopen(path, "r");
+	if (!f)
+		die(path, 0, "cannot open");
+	while (fgets(text, sizeof(text), f)) {
+		line++;
+		hash = strchr(text, '#');
+		if (hash)
+			*hash = '\0';
+		directive(text, path, line);
+	}
+	fclose(f);
+}
+
+static const struct cpuid_regs *find_leaf(uint32_t leaf)
+{
+	size_t i;
+
+	for (i = 0; i < sim.nleaves; i++)
+		if (sim.leaves[i].leaf == leaf)
+			return &sim.leaves[i].regs;
+	return NULL;
+}
+
+static void answer_plain(uint32_t leaf, struct cpuid_regs *out)
+{
+	const struct cpuid_regs *found = find_leaf(leaf);
+	const struct cpuid_regs *basic = find_leaf(0);
+
+	*out = (struct cpuid_regs){ 0, 0, 0, 0 };
+	if (leaf == 1) {
+		if (found)
+			*out = *found;
+		out->ecx = sim.hypervisor ? out->ecx | (1u << 31)
+					  : out->ecx & ~(1u << 31);
+		return;
+	}
+	if (leaf == 0x40000000 && sim.hypervisor) {
+		out->eax = find_leaf(0x40000010) ? 0x40000010 : 0x40000001;
+		memcpy(&out->ebx, sim.vendor, 4);
+		memcpy(&out->ecx, sim.vendor + 4, 4);
+		memcpy(&out->edx, sim.vendor + 8, 4);
+		return;
+	}
+	if (found) {
+		*out = *found;
+		return;
+	}
+	/* Intel KVM answers a leaf past every range with the max basic leaf. */
+	if (sim.mode == UNPATCHED_INTEL && leaf >= 0x40000002 && basic) {
+		found = find_leaf(basic->eax);
+		if (found)
+			*out = *found;
+	}
+}
+
+static uint64_t reason_count(uint32_t r)
+{
+	return r < SIM_REASONS ? sim.count[r] : 0;
+}
+
+static uint64_t reason_cycles(uint32_t r)
+{
+	return r < SIM_REASONS ? sim.cycles[r] : 0;
+}
+
+static void answer_stats(uint32_t leaf, uint32_t r, struct cpuid_regs *out)
+{
+	const bool ext = sim.mode == PATCHED_EXT;
+	const uint32_t junk = sim.garbage ? 0xdeadbeefu : 0;
+	size_t i;
+
+	*out = (struct cpuid_regs){ 0, 0, 0, 0 };
+	switch (leaf) {
+	case LEAF_TOTAL_EXITS:
+		for (i = 0; i < sim.nsteps; i++) {
+			struct sim_step *s = &sim.steps[i];
+
+			sim.count[s->reason] += s->count;
+			sim.cycles[s->reason] += s->cycles;
+			sim.total_count += s->count;
+			sim.total_cycles += s->cycles;
+		}
+		out->eax = (uint32_t)sim.total_count;
+		out->ebx = ext ? (uint32_t)(sim.total_count >> 32) : junk;
+		out->edx = ext ? LEAF_EXT_SIGNATURE : 0;
+		return;
+	case LEAF_TOTAL_CYCLES:
+		out->ebx = (uint32_t)(sim.total_cycles >> 32);
+		out->ecx = (uint32_t)sim.total_cycles;
+		return;
+	}
+	if (!sdm_defined(r)) {
+		out->edx = LEAF_UNDEFINED_MARK;
+		return;
+	}
+	if (r < SIM_REASONS && sim.unhandled[r])
+		return;
+	if (leaf == LEAF_REASON_EXITS) {
+		out->eax = (uint32_t)reason_count(r);
+		out->ebx = ext ? (uint32_t)(reason_count(r) >> 32) : junk;
+		out->edx = ext ? LEAF_EXT_SIGNATURE : 0;
+	} else {
+		out->ebx = (uint32_t)(reason_cycles(r) >> 32);
+		out->ecx = (uint32_t)reason_cycles(r);
+	}
+}
+
+void cpuid_port_query(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
+{
+	const bool patched = sim.mode == PATCHED || sim.mode == PATCHED_EXT;
+
+	if (!sim.loaded)
+		load();
+	sim.count[SELF_EXIT_REASON]++;
+	sim.total_count++;
+	if (patched && leaf >= LEAF_TOTAL_EXITS && leaf <= LEAF_REASON_CYCLES)
+		answer_stats(leaf, subleaf, out);
+	else
+		answer_plain(leaf, out);
+	sim.cycles[SELF_EXIT_REASON] += sim.self_cycles;
+	sim.total_cycles += sim.self_cycles;
+}

@@ -1,0 +1,13 @@
+#include "unit.h"
+
+int unit_passed, unit_failed;
+
+int main(void)
+{
+	test_parse();
+	test_reasons();
+	test_decode();
+	test_report();
+	printf("%d passed, %d failed\n", unit_passed, unit_failed);
+	return unit_failed ? 1 : 0;
+}
