@@ -1,0 +1,102 @@
+# exitstat: the guest-side client.  See README.md.
+
+VERSION = 0.1.0
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANPREFIX ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+CC ?= cc
+CFLAGS ?= -O2 -g
+
+# ncursesw first, then ncurses, then a bare -lncurses.
+CURSES_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null || \
+		   $(PKG_CONFIG) --cflags ncurses 2>/dev/null)
+CURSES_LIBS ?= $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || \
+		 $(PKG_CONFIG) --libs ncurses 2>/dev/null || echo -lncurses)
+
+# BUILD and VARIANT_CFLAGS change for the sanitizer build of `make check`.
+BUILD ?= build
+VARIANT_CFLAGS ?=
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -DEXITSTAT_VERSION='"$(VERSION)"' \
+	-Iinclude -Wall -Wextra -Werror $(CURSES_CFLAGS) $(CFLAGS) $(VARIANT_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(VARIANT_CFLAGS)
+
+CORE = cli exit_reasons host parse report snapshot table tsc
+CORE_OBJS = $(CORE:%=$(BUILD)/%.o)
+HEADERS = $(wildcard include/*.h)
+UNIT_SRCS = $(wildcard tests/unit/*.c)
+UNIT_OBJS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%.o)
+
+SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+all: exitstat
+
+exitstat: $(BUILD)/exitstat
+	cp $< $@
+
+tests/exitstat-sim: $(BUILD)/exitstat-sim
+	cp $< $@
+
+$(BUILD)/exitstat: $(CORE_OBJS) $(BUILD)/main.o $(BUILD)/cpuid_hw.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CURSES_LIBS) $(LDLIBS)
+
+$(BUILD)/exitstat-sim: $(CORE_OBJS) $(BUILD)/main.o $(BUILD)/sim_host.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CURSES_LIBS) $(LDLIBS)
+
+$(BUILD)/unit-tests: $(UNIT_OBJS) $(CORE_OBJS) $(BUILD)/sim_host.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CURSES_LIBS) $(LDLIBS)
+
+$(BUILD)/bench: $(BUILD)/bench.o $(CORE_OBJS) $(BUILD)/cpuid_hw.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CURSES_LIBS) $(LDLIBS)
+
+$(BUILD)/%.o: src/%.c $(HEADERS) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/sim_host.o: tests/sim_host.c $(HEADERS) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/bench.o: tests/bench.c $(HEADERS) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/unit/%.o: tests/unit/%.c $(HEADERS) tests/unit/unit.h Makefile
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -c -o $@ $<
+
+# The suite runs three times: plain, under ASan/UBSan, under valgrind.
+check: exitstat tests/exitstat-sim $(BUILD)/unit-tests
+	$(MAKE) BUILD=build/san VARIANT_CFLAGS='$(SAN_CFLAGS)' \
+		build/san/exitstat build/san/exitstat-sim build/san/unit-tests
+	tests/run-all.sh
+
+bench: $(BUILD)/bench
+	tests/bench.sh $(BUILD)/bench
+
+deps:
+	scripts/install-deps.sh
+
+# The main job on a machine with a patched host: the report of every reason.
+run: exitstat
+	./exitstat --all
+
+install: exitstat
+	install -m 0755 -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 \
+		$(DESTDIR)$(MANPREFIX)/man7
+	install -m 0755 exitstat $(DESTDIR)$(BINDIR)/exitstat
+	install -m 0644 man/exitstat.1 $(DESTDIR)$(MANPREFIX)/man1/exitstat.1
+	install -m 0644 man/exitstat-cpuid.7 \
+		$(DESTDIR)$(MANPREFIX)/man7/exitstat-cpuid.7
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/exitstat \
+		$(DESTDIR)$(MANPREFIX)/man1/exitstat.1 \
+		$(DESTDIR)$(MANPREFIX)/man7/exitstat-cpuid.7
+
+clean:
+	rm -rf build exitstat tests/exitstat-sim
+
+.PHONY: all check bench deps run install uninstall clean
