@@ -14,6 +14,9 @@
 /* "EXST" in edx of LEAF_TOTAL_EXITS: 64-bit counts (the extension). */
 #define LEAF_EXT_SIGNATURE	0x54535845u
 
+/* The reason every CPUID, the client's own included, is counted under. */
+#define SELF_EXIT_REASON	10u
+
 /* Reasons a snapshot of "all" covers: 0 to 75. */
 #define SCAN_REASONS		76u
 

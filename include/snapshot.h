@@ -46,6 +46,7 @@ struct reason_stat {
 	enum reason_status status;
 	uint64_t exits;
 	uint64_t cycles;
+	uint64_t recent; /* in a delta: exits over the last interval */
 };
 
 struct snapshot {
@@ -54,6 +55,12 @@ struct snapshot {
 	uint64_t total_cycles;
 	size_t count;
 	struct reason_stat *reasons;
+	/*
+	 * The client's own CPUIDs up to and including the reads of reason
+	 * 10's count and of the total count: deltas subtract these.
+	 */
+	uint64_t self_at_cpuid_read;
+	uint64_t self_at_total_read;
 };
 
 /* Decodes the two per-reason leaves' registers. */

@@ -104,6 +104,8 @@ bool snapshot_take(struct collector *c, const uint16_t *reasons, size_t n,
 		return false;
 	for (i = 0; i < n; i++) {
 		collector_query(c, LEAF_REASON_EXITS, reasons[i], &exits);
+		if (reasons[i] == SELF_EXIT_REASON)
+			out->self_at_cpuid_read = c->issued;
 		collector_query(c, LEAF_REASON_CYCLES, reasons[i], &cycles);
 		out->reasons[i] = reason_stat_decode(reasons[i], &exits,
 						     &cycles, wide_counts);
@@ -111,6 +113,7 @@ bool snapshot_take(struct collector *c, const uint16_t *reasons, size_t n,
 	out->count = n;
 
 	collector_query(c, LEAF_TOTAL_EXITS, 0, &exits);
+	out->self_at_total_read = c->issued;
 	collector_query(c, LEAF_TOTAL_CYCLES, 0, &cycles);
 	out->total_exits = wide_counts ? join_u32(exits.ebx, exits.eax)
 				       : exits.eax;

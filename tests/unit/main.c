@@ -8,6 +8,7 @@ int main(void)
 	test_reasons();
 	test_decode();
 	test_report();
+	test_delta();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
 }

@@ -22,5 +22,6 @@ void test_parse(void);
 void test_reasons(void);
 void test_decode(void);
 void test_report(void);
+void test_delta(void);
 
 #endif
