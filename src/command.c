@@ -1,0 +1,77 @@
+#define _GNU_SOURCE /* pipe2 */
+#include "command.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exit_codes.h"
+
+static double monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int command_run(char **argv, double *seconds)
+{
+	struct sigaction ignore = { .sa_handler = SIG_IGN }, old_int, old_quit;
+	int report[2], status, child_errno = 0;
+	double start;
+	ssize_t got;
+	pid_t pid;
+
+	/* The child tells us why exec failed through a pipe closed on exec. */
+	if (pipe2(report, O_CLOEXEC) != 0) {
+		perror("exitstat: pipe");
+		return EXITSTAT_CMD_NOEXEC;
+	}
+	fflush(NULL);
+	start = monotonic();
+	pid = fork();
+	if (pid < 0) {
+		perror("exitstat: fork");
+		close(report[0]);
+		close(report[1]);
+		return EXITSTAT_CMD_NOEXEC;
+	}
+	if (pid == 0) {
+		close(report[0]);
+		execvp(argv[0], argv);
+		child_errno = errno;
+		if (write(report[1], &child_errno, sizeof(child_errno)) < 0)
+			_exit(EXITSTAT_CMD_NOEXEC);
+		_exit(child_errno == ENOENT ? EXITSTAT_CMD_NOTFOUND
+					    : EXITSTAT_CMD_NOEXEC);
+	}
+	close(report[1]);
+	/* Like time(1): ^C is for the command; we stay to report. */
+	sigaction(SIGINT, &ignore, &old_int);
+	sigaction(SIGQUIT, &ignore, &old_quit);
+	do
+		got = read(report[0], &child_errno, sizeof(child_errno));
+	while (got < 0 && errno == EINTR);
+	close(report[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	*seconds = monotonic() - start;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+
+	if (got == (ssize_t)sizeof(child_errno)) {
+		fprintf(stderr, "exitstat: cannot run '%s': %s\n", argv[0],
+			strerror(child_errno));
+		return child_errno == ENOENT ? EXITSTAT_CMD_NOTFOUND
+					     : EXITSTAT_CMD_NOEXEC;
+	}
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
