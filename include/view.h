@@ -1,0 +1,57 @@
+/*
+ * The live view's content, drawn line by line into a sink that is either
+ * the curses screen or plain stdout (batch mode): the view does not know
+ * which.
+ */
+#ifndef EXITSTAT_VIEW_H
+#define EXITSTAT_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "host.h"
+#include "report.h"
+#include "snapshot.h"
+
+struct sink {
+	bool curses;
+	FILE *plain; /* batch mode */
+	int row;     /* curses: next row to draw */
+	int rows, cols;
+};
+
+/* One line; text longer than the screen is cut, never wrapped. */
+void sink_line(struct sink *k, bool emphasis, const char *text);
+
+struct view_model {
+	const struct host_info *host;
+	const struct report_style *style;
+	const struct snapshot *since; /* since the baseline; .recent set */
+	double interval;	      /* setting */
+	double last_seconds;	      /* what the last interval really was */
+	uint64_t recent_exits;	      /* totals over the last interval */
+	uint64_t recent_cycles;
+	double uptime;		      /* seconds since the view started */
+	bool since_reset;	      /* baseline is a reset, not VM start */
+	bool include_self;
+	uint64_t self_per_refresh;
+	bool paused;
+	bool show_zero;
+	bool show_help;
+	bool utf8;
+	int scroll; /* first row shown */
+};
+
+/* Lines above the reason rows, in curses mode. */
+#define VIEW_HEADER_LINES 5
+
+/* How many reason rows the model shows (zero rows hidden or not). */
+int view_visible_rows(const struct view_model *m);
+
+void view_draw(struct sink *k, const struct view_model *m);
+
+/* The share bar: cells of a bar of `width` for `fraction` in [0,1]. */
+void view_bar(char *buf, size_t len, double fraction, int width, bool utf8);
+
+#endif

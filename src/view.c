@@ -1,0 +1,241 @@
+#include "view.h"
+
+#include <curses.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "exit_reasons.h"
+
+#define BAR_WIDTH 10
+
+void sink_line(struct sink *k, bool emphasis, const char *text)
+{
+	if (!k->curses) {
+		fputs(text, k->plain);
+		fputc('\n', k->plain);
+		return;
+	}
+	if (k->row >= k->rows || k->cols <= 0)
+		return;
+	if (emphasis)
+		attron(A_REVERSE);
+	/* Bytes, not cells, but every cut here falls on ASCII or at the end. */
+	mvaddnstr(k->row, 0, text, k->cols);
+	if (emphasis)
+		attroff(A_REVERSE);
+	clrtoeol();
+	k->row++;
+}
+
+void view_bar(char *buf, size_t len, double fraction, int width, bool utf8)
+{
+	/* Eighths of a cell in UTF-8; whole cells of '#' otherwise. */
+	static const char *const eighths[] = { "", "\u258f", "\u258e", "\u258d",
+					       "\u258c", "\u258b", "\u258a",
+					       "\u2589" };
+	int units, i;
+	size_t used = 0;
+
+	if (fraction < 0)
+		fraction = 0;
+	if (fraction > 1)
+		fraction = 1;
+	buf[0] = '\0';
+	if (!utf8) {
+		units = (int)(fraction * width + 0.5);
+		for (i = 0; i < units && used + 1 < len; i++)
+			buf[used++] = '#';
+		buf[used] = '\0';
+		return;
+	}
+	units = (int)(fraction * width * 8 + 0.5);
+	for (i = 0; i < units / 8; i++)
+		strncat(buf, "\u2588", len - strlen(buf) - 1);
+	strncat(buf, eighths[units % 8], len - strlen(buf) - 1);
+}
+
+static bool row_shown(const struct view_model *m, const struct reason_stat *st)
+{
+	return m->show_zero || st->exits || st->recent;
+}
+
+int view_visible_rows(const struct view_model *m)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < m->since->count; i++)
+		if (row_shown(m, &m->since->reasons[i]))
+			n++;
+	return n;
+}
+
+static void format_duration(char *buf, size_t len, double seconds)
+{
+	unsigned long s = (unsigned long)seconds;
+
+	snprintf(buf, len, "%lu:%02lu:%02lu", s / 3600, s / 60 % 60, s % 60);
+}
+
+static const char *sort_title(enum sort_key key)
+{
+	switch (key) {
+	case SORT_COUNT:
+		return "exits";
+	case SORT_RATE:
+		return "exits/s";
+	case SORT_TIME:
+		return "time";
+	case SORT_AVG:
+		return "average";
+	case SORT_REASON:
+		return "reason";
+	case SORT_NAME:
+		return "name";
+	}
+	return "?";
+}
+
+static void draw_header(struct sink *k, const struct view_model *m)
+{
+	const struct snapshot *s = m->since;
+	const char *unit = time_unit_name(m->style->unit);
+	char line[512], up[32], last[160];
+	const double seconds = m->last_seconds;
+
+	format_duration(up, sizeof(up), m->uptime);
+	snprintf(line, sizeof(line), "exitstat  host %s  every %.1fs  up %s%s",
+		 m->host->vendor, m->interval, up,
+		 m->paused ? "  PAUSED" : "");
+	sink_line(k, false, line);
+
+	if (seconds > 0)
+		snprintf(last, sizeof(last), "last %.2fs: %.1f exits/s, %.0f %s/s",
+			 seconds, (double)m->recent_exits / seconds,
+			 cycles_in_unit(m->recent_cycles, m->style) / seconds,
+			 unit);
+	else
+		snprintf(last, sizeof(last), "rates after the first interval");
+	snprintf(line, sizeof(line),
+		 "total since %s: %" PRIu64 " exits, %.0f %s; %s",
+		 m->since_reset ? "reset" : "VM start", s->total_exits,
+		 cycles_in_unit(s->total_cycles, m->style), unit, last);
+	sink_line(k, false, line);
+
+	snprintf(line, sizeof(line),
+		 m->include_self
+			 ? "exitstat's own CPUID exits included (%" PRIu64
+			   " a refresh)"
+			 : "exitstat's own CPUID exits left out (%" PRIu64
+			   " a refresh; their cycles stay in)",
+		 m->self_per_refresh);
+	sink_line(k, false, line);
+}
+
+static void draw_hints(struct sink *k, const struct view_model *m)
+{
+	char line[256];
+
+	if (m->show_help)
+		snprintf(line, sizeof(line),
+			 "q quit  s,<,> sort  z zero rows  p pause  r reset  "
+			 "+,- interval  arrows,PgUp,PgDn scroll  h,? help");
+	else
+		snprintf(line, sizeof(line),
+			 "sort: %s  zero rows: %s  (h for help)",
+			 sort_title(m->style->sort),
+			 m->show_zero ? "shown" : "hidden");
+	sink_line(k, false, line);
+}
+
+static void draw_titles(struct sink *k, const struct view_model *m)
+{
+	const enum sort_key key = m->style->sort;
+	char line[256], time_title[24];
+
+	snprintf(time_title, sizeof(time_title), "%s%s",
+		 m->style->unit == UNIT_CYCLES ? "CYCLES" : "TIME(",
+		 m->style->unit == UNIT_CYCLES ? "" : time_unit_name(m->style->unit));
+	if (m->style->unit != UNIT_CYCLES)
+		strcat(time_title, ")");
+	/* The sorted column carries a '*'. */
+	snprintf(line, sizeof(line), "%7s %-19s %12s %10s %14s %6s %10s %s",
+		 key == SORT_REASON ? "*REASON" : "REASON",
+		 key == SORT_NAME ? "*NAME" : "NAME",
+		 key == SORT_COUNT ? "*EXITS" : "EXITS",
+		 key == SORT_RATE ? "*EXITS/S" : "EXITS/S", time_title,
+		 "%TIME", key == SORT_AVG ? "*AVG" : "AVG", "SHARE");
+	if (key == SORT_TIME) {
+		char *title = strstr(line, time_title);
+
+		if (title && title > line && title[-1] == ' ')
+			title[-1] = '*';
+	}
+	sink_line(k, true, line);
+}
+
+static void draw_row(struct sink *k, const struct view_model *m,
+		     const struct reason_stat *st)
+{
+	const struct snapshot *s = m->since;
+	const char *name = exit_reason_name(st->reason);
+	char line[256], amount[32], avg[32], bar[64];
+	double rate = m->last_seconds > 0 ? (double)st->recent / m->last_seconds
+					  : 0;
+	double time_share = s->total_cycles
+				    ? 100.0 * (double)st->cycles /
+					      (double)s->total_cycles
+				    : 0;
+	double exit_share = s->total_exits ? (double)st->exits /
+						     (double)s->total_exits
+					   : 0;
+	int room;
+
+	if (m->style->unit == UNIT_CYCLES)
+		snprintf(amount, sizeof(amount), "%" PRIu64, st->cycles);
+	else
+		snprintf(amount, sizeof(amount), "%.3f",
+			 cycles_in_unit(st->cycles, m->style));
+	if (st->exits)
+		snprintf(avg, sizeof(avg), "%.1f",
+			 cycles_in_unit(st->cycles, m->style) /
+				 (double)st->exits);
+	else
+		snprintf(avg, sizeof(avg), "-");
+	snprintf(line, sizeof(line),
+		 "%7" PRIu32 " %-19.19s %12" PRIu64 " %10.1f %14s %6.2f %10s ",
+		 st->reason, name ? name : reason_status_name(st->status),
+		 st->exits, rate, amount, time_share, avg);
+	/* The bar goes on only where it fits whole, so no cut splits UTF-8. */
+	room = k->curses ? k->cols - (int)strlen(line) : BAR_WIDTH;
+	if (room >= BAR_WIDTH) {
+		view_bar(bar, sizeof(bar), exit_share, BAR_WIDTH, m->utf8);
+		strncat(line, bar, sizeof(line) - strlen(line) - 1);
+	}
+	sink_line(k, false, line);
+}
+
+void view_draw(struct sink *k, const struct view_model *m)
+{
+	int skip = k->curses ? m->scroll : 0;
+	size_t i;
+
+	k->row = 0;
+	draw_header(k, m);
+	if (k->curses)
+		draw_hints(k, m);
+	draw_titles(k, m);
+	for (i = 0; i < m->since->count; i++) {
+		const struct reason_stat *st = &m->since->reasons[i];
+
+		if (!row_shown(m, st))
+			continue;
+		if (skip > 0) {
+			skip--;
+			continue;
+		}
+		if (k->curses && k->row >= k->rows)
+			break;
+		draw_row(k, m, st);
+	}
+}
