@@ -23,6 +23,14 @@ struct settings {
 	enum time_unit unit;
 	uint64_t tsc_hz; /* 0: find it */
 	bool raw;
+
+	/* Views over time. */
+	bool watch;	     /* --watch: live view, or batch when not a tty */
+	bool batch;	     /* --batch: plain lines every interval */
+	double interval;     /* seconds */
+	uint64_t iterations; /* 0: until stopped */
+	bool include_self;   /* keep the client's own CPUID exits */
+	char **command;	     /* after "--": run it between two snapshots */
 };
 
 enum cli_result {

@@ -23,6 +23,8 @@ struct report_style {
 	 * columns; 0 for figures since the VM started.
 	 */
 	double seconds;
+	double timestamp;   /* seconds since the epoch, for batch lines; or 0 */
+	bool no_csv_header; /* batch lines after the first */
 };
 
 const char *time_unit_name(enum time_unit unit);

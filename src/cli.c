@@ -13,7 +13,12 @@
 enum {
 	OPT_RAW = 256,
 	OPT_TSC_HZ,
+	OPT_INCLUDE_SELF,
 };
+
+#define INTERVAL_MIN 0.1
+#define INTERVAL_MAX 86400.0
+#define INTERVAL_DEFAULT 1.0
 
 static const struct option long_options[] = {
 	{ "all", no_argument, NULL, 'a' },
@@ -23,16 +28,23 @@ static const struct option long_options[] = {
 	{ "units", required_argument, NULL, 'u' },
 	{ "tsc-hz", required_argument, NULL, OPT_TSC_HZ },
 	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "watch", no_argument, NULL, 'w' },
+	{ "batch", no_argument, NULL, 'b' },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "iterations", required_argument, NULL, 'n' },
+	{ "include-self", no_argument, NULL, OPT_INCLUDE_SELF },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char short_options[] = "+:ar:s:f:u:hV";
+static const char short_options[] = "+:ar:s:f:u:wbi:n:hV";
 
 static const char usage_text[] =
 	"usage: exitstat [-a | -r SPEC ...] [-s KEY] [-f FORMAT] [-u UNIT]\n"
 	"                [--tsc-hz HZ] [--raw]\n"
+	"       exitstat -w [-b] [-i SEC] [-n N] [--include-self] [options]\n"
+	"       exitstat [options] [--include-self] -- COMMAND [ARG ...]\n"
 	"       exitstat -h | -V\n"
 	"\n"
 	"Shows the VM exits of this virtual machine, counted by a patched KVM\n"
@@ -42,17 +54,27 @@ static const char usage_text[] =
 	"  -r, --reason SPEC    these reasons: a number, a name (cpuid,\n"
 	"                       EPT_VIOLATION), a range 0-15 or a comma list;\n"
 	"                       may be repeated\n"
-	"  -s, --sort KEY       count, time, avg, reason or name\n"
+	"  -s, --sort KEY       count, time, avg, reason or name; rate with -w\n"
 	"  -f, --format FORMAT  table, json or csv\n"
 	"  -u, --units UNIT     cycles, ns, us, ms or s\n"
 	"      --tsc-hz HZ      the host's TSC rate, for --units\n"
 	"      --raw            print the registers of every CPUID issued\n"
+	"  -w, --watch          live view, refreshed every interval\n"
+	"  -b, --batch          the live view as plain lines (also when\n"
+	"                       stdout is not a terminal); json: one object\n"
+	"                       per line, csv: rows with a timestamp\n"
+	"  -i, --interval SEC   seconds between refreshes (default 1, min 0.1)\n"
+	"  -n, --iterations N   stop after N refreshes\n"
+	"      --include-self   keep exitstat's own CPUID exits in deltas\n"
+	"  -- COMMAND [ARG ...] report the exits during COMMAND (on stderr);\n"
+	"                       exit with its status\n"
 	"  -h, --help           print this help and exit\n"
 	"  -V, --version        print the version and exit\n"
 	"\n"
 	"Without -a or -r: the totals and the reasons that have exits.\n"
 	"Exit status: 0 done, 1 output error, 2 usage error,\n"
-	"3 no hypervisor or no exit-statistics interface.  See exitstat(1).\n";
+	"3 no hypervisor or no exit-statistics interface; with a COMMAND, its\n"
+	"status (126 not runnable, 127 not found).  See exitstat(1).\n";
 
 static enum cli_result usage_error(const char *fmt, const char *what)
 {
@@ -88,7 +110,7 @@ static const char *const unit_names[] = {
 };
 
 static enum cli_result parse_option(int opt, const char *arg,
-				    struct settings *s, bool *all)
+				    struct settings *s, bool *all, bool *timing)
 {
 	char err[128];
 	const char *why;
@@ -104,9 +126,8 @@ static enum cli_result parse_option(int opt, const char *arg,
 		return CLI_RUN;
 	case 's':
 		index = PICK(arg, sort_names);
-		/* "rate" belongs to the live view: a snapshot has no rate. */
-		if (index < 0 || index == SORT_RATE)
-			return usage_error("unknown sort key '%s' (count, time, avg, reason, name)",
+		if (index < 0)
+			return usage_error("unknown sort key '%s' (count, rate, time, avg, reason, name)",
 					   arg);
 		s->sort = (enum sort_key)index;
 		s->sort_given = true;
@@ -135,6 +156,34 @@ static enum cli_result parse_option(int opt, const char *arg,
 		return CLI_RUN;
 	case OPT_RAW:
 		s->raw = true;
+		return CLI_RUN;
+	case 'w':
+		s->watch = true;
+		return CLI_RUN;
+	case 'b':
+		s->batch = true;
+		return CLI_RUN;
+	case 'i':
+		if (!parse_seconds(arg, INTERVAL_MIN, INTERVAL_MAX, &s->interval,
+				   &why)) {
+			fprintf(stderr,
+				"exitstat: interval '%s' is %s (seconds, 0.1 to 86400) (see exitstat --help)\n",
+				arg, why);
+			return CLI_USAGE;
+		}
+		*timing = true;
+		return CLI_RUN;
+	case 'n':
+		if (!parse_u64(arg, 1, UINT32_MAX, &s->iterations, &why)) {
+			fprintf(stderr,
+				"exitstat: iterations '%s' is %s (1 to 4294967295) (see exitstat --help)\n",
+				arg, why);
+			return CLI_USAGE;
+		}
+		*timing = true;
+		return CLI_RUN;
+	case OPT_INCLUDE_SELF:
+		s->include_self = true;
 		return CLI_RUN;
 	}
 	return CLI_USAGE;
@@ -165,7 +214,7 @@ static enum cli_result bad_option(int opt, char **argv)
 enum cli_result cli_parse(int argc, char **argv, struct settings *s)
 {
 	enum cli_result result;
-	bool all = false;
+	bool all = false, timing = false;
 	int opt;
 
 	memset(s, 0, sizeof(*s));
@@ -188,20 +237,43 @@ enum cli_result cli_parse(int argc, char **argv, struct settings *s)
 		case '?':
 			return bad_option(opt, argv);
 		default:
-			result = parse_option(opt, optarg, s, &all);
+			result = parse_option(opt, optarg, s, &all, &timing);
 			if (result != CLI_RUN)
 				return result;
 		}
 	}
-	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (optind < argc) {
+		/* getopt_long consumed "--" itself: what follows is a command. */
+		if (strcmp(argv[optind - 1], "--") != 0)
+			return usage_error("unexpected argument '%s'",
+					   argv[optind]);
+		s->command = &argv[optind];
+	} else if (optind > 1 && strcmp(argv[optind - 1], "--") == 0) {
+		return usage_error("%s", "'--' must be followed by a command");
+	}
 	if (all && s->reasons->count)
 		return usage_error("%s", "--all and --reason cannot be combined");
+	if (s->batch)
+		s->watch = true;
+	if (s->watch && s->command)
+		return usage_error("%s", "--watch cannot be combined with a command");
+	if (s->raw && (s->watch || s->command))
+		return usage_error("%s", "--raw cannot be combined with --watch or a command");
+	if (timing && !s->watch)
+		return usage_error("%s", "--interval and --iterations need --watch or --batch");
+	if (s->include_self && !s->watch && !s->command)
+		return usage_error("%s", "--include-self needs --watch, --batch or a command");
+	if (s->sort == SORT_RATE && s->sort_given && !s->watch)
+		return usage_error("%s", "sorting by rate needs --watch or --batch");
+	if (!s->interval)
+		s->interval = INTERVAL_DEFAULT;
 
 	s->mode = all ? MODE_ALL : s->reasons->count ? MODE_REASONS
 						      : MODE_SUMMARY;
 	if (!s->sort_given)
-		s->sort = s->mode == MODE_SUMMARY ? SORT_COUNT : SORT_REASON;
+		s->sort = s->watch		   ? SORT_RATE
+			  : s->mode == MODE_SUMMARY ? SORT_COUNT
+						  : SORT_REASON;
 	return CLI_RUN;
 }
 

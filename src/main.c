@@ -1,14 +1,18 @@
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
+#include "command.h"
+#include "delta.h"
 #include "exit_codes.h"
 #include "host.h"
 #include "leaves.h"
 #include "report.h"
 #include "snapshot.h"
 #include "tsc.h"
+#include "watch.h"
 
 static void oom(void)
 {
@@ -41,7 +45,48 @@ static void keep_counted(struct snapshot *snap)
 	snap->count = kept;
 }
 
-/* Reads and prints one report; returns an exit status. */
+#define NOTE_VM_WIDE \
+	"figures are VM-wide: every process and vCPU of this VM, not the command alone"
+
+/* exitstat -- COMMAND: the exits during the command, on stderr. */
+static int run_command(const struct settings *s, struct collector *c,
+		       const struct host_info *host, struct report_style *style,
+		       const uint16_t *list, size_t n)
+{
+	struct snapshot before, after, during;
+	char self_note[96];
+	const char *notes[] = { NOTE_VM_WIDE, self_note, NULL };
+	int status;
+
+	if (!snapshot_take(c, list, n, host->wide_counts, &before)) {
+		oom();
+		return EXITSTAT_FAILURE;
+	}
+	status = s->command ? command_run(s->command, &style->seconds) : 0;
+	if (!snapshot_take(c, list, n, host->wide_counts, &after) ||
+	    !snapshot_delta(&before, &after, s->include_self, &during)) {
+		oom();
+		snapshot_free(&before);
+		snapshot_free(&after);
+		return EXITSTAT_FAILURE;
+	}
+	snprintf(self_note, sizeof(self_note),
+		 "exitstat's own %" PRIu64 " CPUID exits are %s",
+		 after.self_at_total_read - before.self_at_total_read,
+		 s->include_self ? "included" : "left out");
+	if (s->mode == MODE_SUMMARY)
+		keep_counted(&during);
+	if (s->sort_given || s->mode != MODE_REASONS)
+		report_sort(during.reasons, during.count, s->sort);
+	if (status != EXITSTAT_CMD_NOTFOUND && status != EXITSTAT_CMD_NOEXEC)
+		report_snapshot(stderr, host, &during, style, notes);
+	snapshot_free(&before);
+	snapshot_free(&after);
+	snapshot_free(&during);
+	return status;
+}
+
+/* Reads and prints what the settings ask for; returns an exit status. */
 static int run_report(const struct settings *s, struct collector *c,
 		      const struct host_info *host)
 {
@@ -64,6 +109,10 @@ static int run_report(const struct settings *s, struct collector *c,
 		}
 	}
 	list = reasons_to_read(s, scan, &n);
+	if (s->watch)
+		return watch_run(s, c, host, &style, list, n);
+	if (s->command)
+		return run_command(s, c, host, &style, list, n);
 	if (!snapshot_take(c, list, n, host->wide_counts, &snap)) {
 		oom();
 		return EXITSTAT_FAILURE;

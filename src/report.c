@@ -73,8 +73,10 @@ static int compare_rows(const void *pa, const void *pb)
 
 	switch (sort_by) {
 	case SORT_COUNT:
-	case SORT_RATE: /* one interval for every row: same order as count */
 		order = compare_u64_desc(a->exits, b->exits);
+		break;
+	case SORT_RATE: /* one interval for every row: order by its exits */
+		order = compare_u64_desc(a->recent, b->recent);
 		break;
 	case SORT_TIME:
 		order = compare_u64_desc(a->cycles, b->cycles);
@@ -285,6 +287,8 @@ static void print_json(FILE *out, const struct host_info *host,
 		fprintf(out, ",\"tsc_hz\":%" PRIu64, style->tsc_hz);
 	if (style->seconds > 0)
 		fprintf(out, ",\"seconds\":%.6f", style->seconds);
+	if (style->timestamp > 0)
+		fprintf(out, ",\"time\":%.3f", style->timestamp);
 	if (notes) {
 		fputs(",\"notes\":[", out);
 		for (i = 0; notes[i]; i++) {
@@ -332,6 +336,8 @@ static void csv_row(FILE *out, const char *reason, const char *name,
 		    const struct snapshot *snap,
 		    const struct report_style *style)
 {
+	if (style->timestamp > 0)
+		fprintf(out, "%.3f,", style->timestamp);
 	fprintf(out, "%s,%s,%s,%" PRIu64 ",%" PRIu64 ",", reason, name, status,
 		exits, cycles);
 	csv_number(out, exits ? (double)cycles / (double)exits : -1);
@@ -356,13 +362,18 @@ static void print_csv(FILE *out, const struct snapshot *snap,
 	char number[16];
 	size_t i;
 
-	fputs("reason,name,status,exits,cycles,avg_cycles,exit_share,time_share",
-	      out);
-	if (style->unit != UNIT_CYCLES)
-		fprintf(out, ",time_%s", time_unit_name(style->unit));
-	if (style->seconds > 0)
-		fputs(",exits_per_s", out);
-	fputc('\n', out);
+	if (!style->no_csv_header) {
+		if (style->timestamp > 0)
+			fputs("timestamp,", out);
+		fputs("reason,name,status,exits,cycles,avg_cycles,exit_share,"
+		      "time_share",
+		      out);
+		if (style->unit != UNIT_CYCLES)
+			fprintf(out, ",time_%s", time_unit_name(style->unit));
+		if (style->seconds > 0)
+			fputs(",exits_per_s", out);
+		fputc('\n', out);
+	}
 	for (i = 0; i < snap->count; i++) {
 		const struct reason_stat *st = &snap->reasons[i];
 

@@ -17,3 +17,9 @@ valgrind --tool=callgrind --callgrind-out-file="$out" \
 	>"$out.log" 2>&1
 ir=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$out")
 echo "client instructions per snapshot (callgrind, CPUID counted as one): $((ir / snapshots))"
+
+if command -v tmux >/dev/null; then
+	"$(dirname "$0")/bench-watch.sh" "$(cd "$(dirname "$0")" && pwd)/exitstat-sim"
+else
+	echo "--watch: tmux not installed, skipped"
+fi

@@ -18,7 +18,7 @@ check "-V is --version" grep -qx "exitstat [0-9][0-9.]*" "$out"
 
 sim patched --help
 help_opts=$(grep -o -- '--[a-z][a-z-]*' "$out" | sort -u)
-man_opts=$(sed -n 's/^\.It Fl [a-zA-Z] , Fl Fl \([a-z-]*\).*/--\1/p; s/^\.It Fl Fl \([a-z-]*\).*/--\1/p' \
+man_opts=$(sed -n 's/^\.It Fl [a-zA-Z] , Fl Fl \([a-z][a-z-]*\).*/--\1/p; s/^\.It Fl Fl \([a-z][a-z-]*\).*/--\1/p' \
 	"$root/man/exitstat.1" | sort -u)
 check "--help and the man page list the same long options" [ "$help_opts" = "$man_opts" ]
 help_short=$(grep -o -- '^  -[a-zA-Z],' "$out" | tr -d ' ,' | sort -u)
@@ -52,7 +52,6 @@ sim patched --reason '5-';      expect_error "open range" 2 "needs both ends"
 sim patched --reason 0x;        expect_error "bare 0x" 2 "invalid"
 sim patched -a -r 10;           expect_error "--all with --reason" 2 "cannot be combined"
 sim patched --sort size;        expect_error "bad sort key" 2 "unknown sort key 'size'"
-sim patched --sort rate;        expect_error "rate is for the live view" 2 "unknown sort key 'rate'"
 sim patched --format xml;       expect_error "bad format" 2 "unknown format 'xml'"
 sim patched --units hours;      expect_error "bad unit" 2 "unknown unit 'hours'"
 sim patched --tsc-hz 0;         expect_error "--tsc-hz 0" 2 "out of range"
@@ -186,6 +185,73 @@ real --reason 10 -f json
 check "the real binary: no partial JSON" eval 'status_is 3 && stdout_empty'
 real --raw -r 10
 check "the real binary: --raw shows this machine's answers" eval 'status_is 3 && stdout_has "^leaf 0x00000001 ecx 0x00000000 -> "'
+
+# --- usage errors of the views over time -----------------------------------
+sim busy -i 1;                  expect_error "--interval needs --watch" 2 "need --watch or --batch"
+sim busy -n 3;                  expect_error "--iterations needs --watch" 2 "need --watch or --batch"
+sim busy --include-self;        expect_error "--include-self alone" 2 "needs --watch, --batch or a command"
+sim busy -w -i 0.05;            expect_error "interval below 0.1" 2 "interval '0.05' is out of range"
+sim busy -w -i abc;             expect_error "interval abc" 2 "interval 'abc' is invalid"
+sim busy -w -i -1;              expect_error "interval -1" 2 "invalid"
+sim busy -w -n 0;               expect_error "zero iterations" 2 "iterations '0' is out of range"
+sim busy -w -n 4294967296;      expect_error "too many iterations" 2 "out of range"
+sim busy -w -- true;            expect_error "--watch with a command" 2 "cannot be combined with a command"
+sim busy --raw -- true;         expect_error "--raw with a command" 2 "--raw cannot be combined"
+sim busy --;                    expect_error "-- without a command" 2 "must be followed by a command"
+sim busy --sort rate;           expect_error "rate without a view" 2 "sorting by rate needs"
+
+# --- batch mode ---------------------------------------------------------------
+sim busy -b -n 3 -i 0.1
+check "batch table: three updates" eval '[ "$(grep -c "^exitstat  host KVMKVMKVM  every 0.1s" "$out")" -eq 3 ] && status_is 0'
+check "batch table: the sorted column is marked" eval '[ "$(grep -c "^ REASON NAME  *EXITS  *\*EXITS/S" "$out")" -eq 3 ]'
+check "batch table: own exits left out of CPUID" eval 'grep -Eq "^ +10 CPUID +5000 +0\.0 " "$out"'
+check "batch table: rates from the steps" eval 'grep -Eq "^ +30 IO_INSTRUCTION +[0-9]+ +[1-9][0-9]\.[0-9] " "$out"'
+sim busy --watch -n 2 -i 0.1
+check "--watch to a pipe falls back to batch" eval 'status_is 0 && [ "$(grep -c "^exitstat  host" "$out")" -eq 2 ]'
+sim busy -b -n 3 -i 0.1 -f json
+check "batch JSON: one valid object per line" eval '[ "$(lines "$out")" -eq 3 ] && [ "$(jq -c . "$out" | wc -l)" -eq 3 ]'
+check "batch JSON: each line is the interval's delta" eval 'jq -e -s "all(.[]; .total.exits == 9 and ([.reasons[] | select(.reason == 30) | .exits] == [7]) and ([.reasons[] | select(.reason == 48) | .exits] == [2]))" "$out" >/dev/null'
+check "batch JSON: own exits left out, and said so" eval 'jq -e -s "all(.[]; ([.reasons[].reason] | index(10)) == null and (.notes[0] | test(\"left out\")))" "$out" >/dev/null'
+check "batch JSON: timestamps and rates" eval 'jq -e -s "all(.[]; .time > 1600000000 and .seconds > 0.05 and .total.exits_per_s > 0)" "$out" >/dev/null'
+sim busy -b -n 2 -i 0.1 -f json --include-self
+check "--include-self: the client's 154 CPUIDs a refresh" eval 'jq -e -s "all(.[]; .total.exits == 163 and ([.reasons[] | select(.reason == 10) | .exits] == [154]))" "$out" >/dev/null'
+sim busy -b -n 2 -i 0.1 -f json -a
+check "batch JSON with --all: 76 reasons a line" eval 'jq -e -s "all(.[]; (.reasons | length) == 76)" "$out" >/dev/null'
+sim busy -b -n 2 -i 0.1 -f json -r 30
+check "batch JSON with --reason" eval 'jq -e -s "all(.[]; [.reasons[].reason] == [30])" "$out" >/dev/null'
+sim busy -b -n 3 -i 0.1 -f csv
+check "batch CSV: one header with a timestamp column" eval '[ "$(grep -c "^timestamp,reason,name," "$out")" -eq 1 ] && head -1 "$out" | grep -q "^timestamp,"'
+check "batch CSV: reasons and a total row per update" eval '[ "$(grep -c ",total,total," "$out")" -eq 3 ] && [ "$(grep -c ",30,IO_INSTRUCTION,counted,7," "$out")" -eq 3 ]'
+check "batch CSV: every row has 10 fields" eval '[ "$(awk -F, "NF != 10" "$out" | wc -l)" -eq 0 ]'
+sim wrap-step -b -n 2 -i 0.1 -f json -r 30
+check "a 32-bit count that wraps between samples gives the right delta" eval 'jq -e -s "all(.[]; .reasons[0].exits == 7)" "$out" >/dev/null'
+sim busy -b -n 2 -i 0.1 -u us --tsc-hz 1000000
+check "batch table with --units" eval 'grep -q "TIME(us)" "$out"'
+sim busy -b -n 2 -i 0.1 --sort name -f json
+check "batch honours --sort" eval 'jq -e -s "all(.[]; [.reasons[].name] == ([.reasons[].name] | sort))" "$out" >/dev/null'
+
+# --- exitstat -- COMMAND -------------------------------------------------------
+sim busy -- true
+check "-- true: status 0, report on stderr, stdout left to the command" eval 'status_is 0 && stdout_empty && stderr_has "^total: 9 exits"'
+check "-- COMMAND says the figures are VM-wide" stderr_has "VM-wide"
+check "-- COMMAND says its own exits are left out" stderr_has "own 154 CPUID exits are left out"
+check "-- COMMAND shows rates over its wall time" stderr_has "exits/s over [0-9.]* s"
+sim busy -- sh -c 'echo hello; exit 3'
+check "-- COMMAND: its exit status and its output pass through" eval 'status_is 3 && [ "$(cat "$out")" = hello ]'
+sim busy -- sh -c 'kill -9 $$'
+check "-- COMMAND killed by a signal: 128+N" status_is 137
+sim busy -- /nonexistent/command
+expect_error "-- a command that does not exist: 127" 127 "cannot run '/nonexistent/command'"
+sim busy -- "$scenarios/busy.sim"
+expect_error "-- a command that cannot be run: 126" 126 "Permission denied"
+sim busy -f json -- true
+check "-- COMMAND with JSON on stderr" eval 'jq -e ".total.exits == 9 and .seconds > 0 and (.notes | length) == 2" "$err" >/dev/null'
+sim busy -f json --include-self -- true
+check "-- COMMAND --include-self" eval 'jq -e ".total.exits == 163 and ([.reasons[] | select(.reason == 10) | .exits] == [154])" "$err" >/dev/null'
+sim busy -a -f csv -- true
+check "-- COMMAND with --all and CSV" eval '[ "$(grep -c "^[0-9][0-9]*," "$err")" -eq 76 ]'
+sim unpatched-intel -- touch "$tmp/ran"
+check "-- COMMAND on a host without the interface is not run" eval 'status_is 3 && [ ! -e "$tmp/ran" ]'
 
 # --- pipes and write errors ------------------------------------------------
 set +e

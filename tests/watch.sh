@@ -1,0 +1,126 @@
+#!/bin/sh
+# The live view, driven for real in tmux over the simulated host: keys,
+# resizing, signals, and the terminal left as it was found.
+set -eu
+SUITE=${SUITE:-watch}
+WRAP=${WRAP:-}
+. "$(dirname "$0")/lib.sh"
+
+run=0
+socket="exitstat-test-$$-$run"
+tm() { tmux -L "$socket" "$@"; }
+cleanup() { tm kill-server 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+screen() { tm capture-pane -p -t view >"$out" 2>/dev/null || : >"$out"; }
+on_screen() { screen; grep -q -- "$1" "$out"; }
+
+# wait_for PATTERN: polls the screen for up to 10 s.
+wait_for() {
+	i=0
+	while [ $i -lt 100 ]; do
+		on_screen "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# start ARGS...: the view in a fresh 100x30 window; its pid in $tmp/pid.
+start() {
+	tm kill-server 2>/dev/null || true
+	# A new server each time: a dying one may refuse the next session.
+	run=$((run + 1))
+	socket="exitstat-test-$$-$run"
+	rm -f "$tmp/pid"
+	tm -f /dev/null new-session -d -s view -x 100 -y 30 \
+		"sh -c 'echo \$\$ >$tmp/pid; EXITSTAT_SIM=$scenarios/busy.sim exec $WRAP $SIM $*'; echo EXITED:\$?; sleep 60"
+	wait_for "^exitstat  host KVMKVMKVM"
+}
+
+first_reason() { screen; awk '/REASON/ { getline; print $1; exit }' "$out"; }
+restored() { [ "$(tm display -p -t view '#{alternate_on}')" = 0 ]; }
+
+export LC_ALL=C
+start --watch -i 0.2
+check "the view starts with the host in its header" on_screen "^exitstat  host KVMKVMKVM  every 0.2s"
+check "default sort is exits/s, marked" on_screen "^ REASON NAME .*\*EXITS/S"
+check "zero rows hidden at first" eval '! on_screen "EXCEPTION_NMI"'
+check "own exits left out, and said so" on_screen "own CPUID exits left out (154 a refresh"
+check "rates appear after an interval" wait_for "^ *30 IO_INSTRUCTION  *[0-9]*  *[1-9][0-9]*\.[0-9] "
+check "ASCII bars outside UTF-8" on_screen "^ *10 CPUID .* #######"
+tm send-keys -t view s
+check "s moves the sort to the time column" wait_for "^ REASON .* \*CYCLES"
+check "rows follow the new sort" eval '[ "$(first_reason)" = 10 ]'
+tm send-keys -t view '<'
+check "< moves the sort back" wait_for "\*EXITS/S"
+tm send-keys -t view '<' '<' '<'
+check "sort by reason" wait_for "^\*REASON"
+check "reason order" eval '[ "$(first_reason)" = 10 ]'
+tm send-keys -t view z
+check "z shows zero rows" wait_for "^  *0 EXCEPTION_NMI"
+check "the header says so" on_screen "zero rows: shown"
+tm send-keys -t view Down Down
+check "Down scrolls the rows" eval 'sleep 0.3; [ "$(first_reason)" = 2 ]'
+tm send-keys -t view NPage
+check "PgDn scrolls a page" eval 'sleep 0.3; [ "$(first_reason)" -gt 20 ]'
+tm send-keys -t view Home
+check "Home goes back to the top" eval 'sleep 0.3; [ "$(first_reason)" = 0 ]'
+tm send-keys -t view z
+check "z hides them again" wait_for "zero rows: hidden"
+tm send-keys -t view h
+check "h shows the key help" wait_for "q quit  s,<,> sort  z zero rows"
+tm send-keys -t view '?'
+check "? hides it" wait_for "(h for help)"
+tm send-keys -t view p
+check "p pauses" wait_for "PAUSED"
+screen; paused_total=$(grep "^total since" "$out")
+sleep 0.8
+screen
+check "a paused view takes no samples" eval '[ "$(grep "^total since" "$out")" = "$paused_total" ]'
+tm send-keys -t view p
+check "p resumes" eval 'sleep 0.5; ! on_screen PAUSED'
+tm send-keys -t view r
+check "r resets the baseline" wait_for "^total since reset: "
+tm send-keys -t view +
+check "+ doubles the interval" wait_for "every 0.4s"
+tm send-keys -t view - -
+check "- halves it" wait_for "every 0.1s"
+tm resize-window -t view -x 20 -y 5
+sleep 0.5
+check "a 20x5 terminal: still running" eval 'screen; [ "$(wc -l <"$out")" -le 5 ] && grep -q "^exitstat  host" "$out" && ! grep -q EXITED "$out"'
+tm resize-window -t view -x 100 -y 30
+check "growing back redraws" wait_for "^\*REASON"
+tm send-keys -t view q
+check "q quits with status 0" wait_for "^EXITED:0"
+check "q restores the terminal" restored
+
+start --watch -i 0.2
+tm send-keys -t view C-c
+check "SIGINT quits with status 0" wait_for "^EXITED:0"
+check "SIGINT restores the terminal" restored
+
+start --watch -i 0.2
+kill -TERM "$(cat "$tmp/pid")"
+check "SIGTERM quits" wait_for "^EXITED:0"
+check "SIGTERM restores the terminal" restored
+
+start --watch -i 0.1 -n 3
+check "--iterations ends the live view" wait_for "^EXITED:0"
+check "--iterations restores the terminal" restored
+
+start --watch -i 0.2 --all
+check "--all shows zero rows from the start" on_screen "^  *0 EXCEPTION_NMI"
+
+start --watch -i 0.2 -r 30,48 --include-self -u us --tsc-hz 1000000
+check "--reason limits the rows" eval 'wait_for "48 EPT_VIOLATION" && ! on_screen "^ *10 CPUID"'
+check "--include-self is said" on_screen "own CPUID exits included"
+check "--units shows time" on_screen "TIME(us)"
+
+export LC_ALL=C.UTF-8
+start --watch -i 0.2
+check "UTF-8 bars in a UTF-8 locale" on_screen "^ *10 CPUID .* █"
+tm send-keys -t view q
+wait_for "^EXITED:0" || true
+
+summary
