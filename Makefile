@@ -73,11 +73,24 @@ check: exitstat tests/exitstat-sim $(BUILD)/unit-tests
 		build/san/exitstat build/san/exitstat-sim build/san/unit-tests
 	tests/run-all.sh
 
+# The client's suites and the host patch's compile checks (6.1 and 6.12).
+test: exitstat tests/exitstat-sim $(BUILD)/unit-tests
+	scripts/install-deps.sh kernel
+	$(MAKE) BUILD=build/san VARIANT_CFLAGS='$(SAN_CFLAGS)' \
+		build/san/exitstat build/san/exitstat-sim build/san/unit-tests
+	EXITSTAT_KERNEL=1 tests/run-all.sh
+
+check-kernel:
+	scripts/install-deps.sh kernel
+	kernel-patch/check.sh 6.1
+	kernel-patch/check.sh 6.12
+	tests/kernel-apply.sh
+
 bench: $(BUILD)/bench tests/exitstat-sim
 	tests/bench.sh $(BUILD)/bench
 
 deps:
-	scripts/install-deps.sh
+	scripts/install-deps.sh kernel
 
 # The main job on a machine with a patched host: the report of every reason.
 run: exitstat
@@ -99,4 +112,4 @@ uninstall:
 clean:
 	rm -rf build exitstat tests/exitstat-sim
 
-.PHONY: all check bench deps run install uninstall clean
+.PHONY: all check test check-kernel bench deps run install uninstall clean

@@ -3,7 +3,14 @@
 # Only the missing packages are installed; nothing is fetched otherwise.
 set -eu
 
+# install-deps.sh            the client's build and test tools
+# install-deps.sh kernel     also what compile-checking the host patch needs
 packages="gcc make pkg-config libncurses-dev jq mandoc valgrind tmux"
+if [ "${1:-}" = kernel ]; then
+	shift
+	packages="$packages bc bison flex libelf-dev libssl-dev cpio xz-utils perl git ccache python3-ply
+		linux-source-6.1 linux-source-6.12 $*"
+fi
 
 missing=""
 for p in $packages; do

@@ -1,6 +1,7 @@
 #!/bin/sh
 # make check: every suite, plain, under ASan/UBSan and under valgrind,
-# then one closing line with the sums.
+# (make test: and the host patch's compile checks), then one closing line
+# with the sums.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -45,6 +46,13 @@ run watch env SIM="$PWD/tests/exitstat-sim" tests/watch.sh
 run watch-asan env SUITE=watch-asan SIM="$PWD/build/san/exitstat-sim" tests/watch.sh
 run unit-valgrind $valgrind build/unit-tests
 run cli-valgrind env SUITE=cli-valgrind WRAP="$valgrind" SIM=tests/exitstat-sim REAL=./exitstat tests/cli.sh
+
+# The host patch, compile-checked against Debian's kernel sources.
+if [ "${EXITSTAT_KERNEL:-0}" = 1 ]; then
+	run kernel-6.1 kernel-patch/check.sh 6.1
+	run kernel-6.12 kernel-patch/check.sh 6.12
+	run kernel-apply tests/kernel-apply.sh
+fi
 
 echo "$total_passed passed, $total_failed failed"
 [ "$total_failed" -eq 0 ]
