@@ -84,6 +84,15 @@ static enum cli_result usage_error(const char *fmt, const char *what)
 	return CLI_USAGE;
 }
 
+/* A value out of its range: "exitstat: WHAT 'ARG' is WHY (RANGE)". */
+static enum cli_result bad_value(const char *what, const char *arg,
+				 const char *why, const char *range)
+{
+	fprintf(stderr, "exitstat: %s '%s' is %s (%s) (see exitstat --help)\n",
+		what, arg, why, range);
+	return CLI_USAGE;
+}
+
 /* Index of word in names[], or -1. */
 static int pick(const char *word, const char *const *names, size_t n)
 {
@@ -147,12 +156,9 @@ static enum cli_result parse_option(int opt, const char *arg,
 		s->unit = (enum time_unit)index;
 		return CLI_RUN;
 	case OPT_TSC_HZ:
-		if (!parse_u64(arg, 1, UINT64_MAX, &s->tsc_hz, &why)) {
-			fprintf(stderr,
-				"exitstat: --tsc-hz '%s' is %s (a whole number of Hz, at least 1) (see exitstat --help)\n",
-				arg, why);
-			return CLI_USAGE;
-		}
+		if (!parse_u64(arg, 1, UINT64_MAX, &s->tsc_hz, &why))
+			return bad_value("--tsc-hz", arg, why,
+					 "a whole number of Hz, at least 1");
 		return CLI_RUN;
 	case OPT_RAW:
 		s->raw = true;
@@ -165,21 +171,15 @@ static enum cli_result parse_option(int opt, const char *arg,
 		return CLI_RUN;
 	case 'i':
 		if (!parse_seconds(arg, INTERVAL_MIN, INTERVAL_MAX, &s->interval,
-				   &why)) {
-			fprintf(stderr,
-				"exitstat: interval '%s' is %s (seconds, 0.1 to 86400) (see exitstat --help)\n",
-				arg, why);
-			return CLI_USAGE;
-		}
+				   &why))
+			return bad_value("interval", arg, why,
+					 "seconds, 0.1 to 86400");
 		*timing = true;
 		return CLI_RUN;
 	case 'n':
-		if (!parse_u64(arg, 1, UINT32_MAX, &s->iterations, &why)) {
-			fprintf(stderr,
-				"exitstat: iterations '%s' is %s (1 to 4294967295) (see exitstat --help)\n",
-				arg, why);
-			return CLI_USAGE;
-		}
+		if (!parse_u64(arg, 1, UINT32_MAX, &s->iterations, &why))
+			return bad_value("iterations", arg, why,
+					 "1 to 4294967295");
 		*timing = true;
 		return CLI_RUN;
 	case OPT_INCLUDE_SELF:
