@@ -229,7 +229,14 @@ static int run_batch(struct watch *w)
 			break;
 		if (!sample(w))
 			return EXITSTAT_FAILURE;
+		/*
+		 * Keep the pace, but after a stall (a stopped process, a guest
+		 * whose clock jumped) start again from now rather than catch
+		 * up with a burst of near-empty intervals.
+		 */
 		next += w->interval;
+		if (next < w->cur_at)
+			next = w->cur_at + w->interval;
 		if (w->style.format == FORMAT_TABLE) {
 			if (done)
 				fputc('\n', stdout);

@@ -230,6 +230,19 @@ check "batch table with --units" eval 'grep -q "TIME(us)" "$out"'
 sim busy -b -n 2 -i 0.1 --sort name -f json
 check "batch honours --sort" eval 'jq -e -s "all(.[]; [.reasons[].name] == ([.reasons[].name] | sort))" "$out" >/dev/null'
 
+# A stall (here SIGSTOP) must not be followed by a burst of tiny intervals.
+set +e
+EXITSTAT_SIM=$scenarios/busy.sim $WRAP "$SIM" -b -n 4 -i 0.2 -f json >"$out" 2>"$err" &
+pid=$!
+sleep 0.5
+kill -STOP "$pid"
+sleep 1
+kill -CONT "$pid"
+wait "$pid"
+status=$?
+set -e
+check "batch after a stall: no burst of short intervals" eval 'status_is 0 && jq -e -s "length == 4 and all(.[]; .seconds > 0.15)" "$out" >/dev/null'
+
 # --- exitstat -- COMMAND -------------------------------------------------------
 sim busy -- true
 check "-- true: status 0, report on stderr, stdout left to the command" eval 'status_is 0 && stdout_empty && stderr_has "^total: 9 exits"'
