@@ -75,10 +75,22 @@ check: exitstat tests/exitstat-sim $(BUILD)/unit-tests
 
 # The client's suites and the host patch's compile checks (6.1 and 6.12).
 test: exitstat tests/exitstat-sim $(BUILD)/unit-tests
-	scripts/install-deps.sh kernel
+	scripts/install-deps.sh e2e
 	$(MAKE) BUILD=build/san VARIANT_CFLAGS='$(SAN_CFLAGS)' \
 		build/san/exitstat build/san/exitstat-sim build/san/unit-tests
-	EXITSTAT_KERNEL=1 tests/run-all.sh
+	EXITSTAT_KERNEL=1 EXITSTAT_E2E=1 tests/run-all.sh
+
+# The patched host booted under QEMU, exitstat run in a nested guest.
+check-e2e: tests/exitstat-sim
+	tests/e2e/e2e.sh
+
+# Instructions per CPUID exit round trip under Bochs: accounting on/off.
+bench-kernel:
+	tests/e2e/e2e.sh bench
+
+# The main job here: the same chain, showing what exitstat sees.
+demo:
+	tests/e2e/e2e.sh demo
 
 check-kernel:
 	scripts/install-deps.sh kernel
@@ -90,7 +102,7 @@ bench: $(BUILD)/bench tests/exitstat-sim
 	tests/bench.sh $(BUILD)/bench
 
 deps:
-	scripts/install-deps.sh kernel
+	scripts/install-deps.sh e2e
 
 # The main job on a machine with a patched host: the report of every reason.
 run: exitstat
@@ -112,4 +124,4 @@ uninstall:
 clean:
 	rm -rf build exitstat tests/exitstat-sim
 
-.PHONY: all check test check-kernel bench deps run install uninstall clean
+.PHONY: all check test check-kernel check-e2e demo bench bench-kernel deps run install uninstall clean

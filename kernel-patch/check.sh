@@ -12,6 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 series=${EXITSTAT_SERIES_DIR:-$here/$version}
 pkg=linux-source-$version
 cache=${EXITSTAT_KERNEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/exitstat/kernel}
+mkdir -p "$cache"
 jobs=${JOBS:-$(nproc)}
 started=$(date +%s)
 
@@ -27,51 +28,15 @@ die() {
 	exit 1
 }
 
-[ -d "$series" ] || die "no series in $series"
-if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed"; then
-	say "installing $pkg"
-	"$here/../scripts/install-deps.sh" kernel
+log=$cache/prepare-$version.log
+if ! tree=$("$here/prepare-tree.sh" "$version" 2>"$log"); then
+	cat "$log" >&2
+	die "$(sed -n 's/.*: \(.*\) does not apply to .*/\1/p' "$log" | head -1) does not apply to $pkg"
 fi
-pkgver=$(dpkg-query -W -f='${Version}' "$pkg")
-base=$cache/$pkg-$pkgver
-src=$base/src
+src=$(printf '%s\n' "$tree" | tail -1)
+base=$(dirname "$src")
 build=$base/build
-applied=$base/applied
-
-unpack() {
-	say "unpacking $pkg $pkgver into $base"
-	rm -rf "$base"
-	mkdir -p "$base"
-	tar -xf "/usr/src/$pkg.tar.xz" -C "$base"
-	mv "$base/$pkg" "$src"
-	touch "$base/unpacked"
-}
-
-[ -f "$base/unpacked" ] || unpack
-
-# Take back what the last run applied; a tree that will not go back is
-# unpacked afresh.
-if [ -d "$applied" ]; then
-	for p in $(printf '%s\n' "$applied"/*.patch | sort -r); do
-		[ -e "$p" ] || continue
-		if ! (cd "$src" && git apply -R "$p"); then
-			say "the cached tree does not take back $(basename "$p"): unpacking again"
-			unpack
-			break
-		fi
-	done
-	rm -rf "$applied"
-fi
-
-mkdir -p "$applied"
-for p in "$series"/*.patch; do
-	[ -e "$p" ] || die "the series in $series is empty"
-	(cd "$src" && git apply --check "$p") ||
-		die "$(basename "$p") does not apply to $pkg $pkgver"
-	(cd "$src" && git apply "$p")
-	cp "$p" "$applied/"
-done
-pass "the series applies to $pkg $pkgver"
+pass "the series applies to $pkg"
 
 if ! grep -q '^CONFIG_KVM_WERROR=y' "$build/.config" 2>/dev/null; then
 	say "configuring (defconfig, KVM, KVM_INTEL, KVM_AMD as modules, KVM_WERROR)"

@@ -6,11 +6,14 @@ set -eu
 # install-deps.sh            the client's build and test tools
 # install-deps.sh kernel     also what compile-checking the host patch needs
 packages="gcc make pkg-config libncurses-dev jq mandoc valgrind tmux"
-if [ "${1:-}" = kernel ]; then
-	shift
-	packages="$packages bc bison flex libelf-dev libssl-dev cpio xz-utils perl git ccache python3-ply
-		linux-source-6.1 linux-source-6.12 $*"
-fi
+# install-deps.sh e2e        also what the end-to-end runs under QEMU need
+kernel="bc bison flex libelf-dev libssl-dev cpio xz-utils perl git ccache python3-ply
+	linux-source-6.1 linux-source-6.12"
+case "${1:-}" in
+kernel) packages="$packages $kernel" ;;
+e2e) packages="$packages $kernel qemu-system-x86 busybox-static bochs bochsbios
+	isolinux syslinux-common genisoimage" ;;
+esac
 
 missing=""
 for p in $packages; do

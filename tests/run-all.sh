@@ -54,5 +54,10 @@ if [ "${EXITSTAT_KERNEL:-0}" = 1 ]; then
 	run kernel-apply tests/kernel-apply.sh
 fi
 
+# The host patch and the client together, under QEMU and Bochs.
+if [ "${EXITSTAT_E2E:-0}" = 1 ]; then
+	run e2e tests/e2e/e2e.sh
+fi
+
 echo "$total_passed passed, $total_failed failed"
 [ "$total_failed" -eq 0 ]

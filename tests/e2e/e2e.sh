@@ -1,0 +1,186 @@
+#!/bin/bash
+# make check-e2e: the host patch and the client together, for real, under
+# emulation.  QEMU's software CPU emulates AMD SVM, so a patched Linux 6.1
+# booted in it runs kvm_amd with the series; inside, QEMU with KVM boots a
+# nested guest that runs this checkout's exitstat.  Three boots:
+#   patched    the selftest, then the nested guest's checks
+#   param-off  kvm.exit_stats=0: the selftest's disabled path, and exitstat
+#              must find no interface
+#   unpatched  the same kernel without the series: no interface either
+# Then Bochs, which emulates Intel VMX: the selftest with the parameter on
+# and off (E2E_BOCHS=0 skips it).
+#   tests/e2e/e2e.sh bench: instructions per CPUID exit round trip under
+#   Bochs, accounting on, off, and unpatched.
+# Prints PASS/FAIL per check and "N passed, N failed".
+#   E2E_KEEP=DIR keeps the serial logs there.
+#   tests/e2e/e2e.sh demo: one boot, and what exitstat shows in the guest.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+SUITE=e2e
+. "$root/tests/lib.sh"
+started=$(date +%s)
+logs=${E2E_KEEP:-$tmp}
+mkdir -p "$logs"
+
+"$root/scripts/install-deps.sh" e2e
+
+step() { echo "e2e: $* ($(($(date +%s) - started)) s)"; }
+
+step "building the kernels"
+patched=$("$here/build-kernel.sh" patched | tail -1)
+unpatched=$("$here/build-kernel.sh" pristine | tail -1)
+base=${patched%/e2e-build/*}
+src=$base/src
+
+step "building the selftest, static"
+if [ ! -d "$base/headers/include" ]; then
+	make -s -C "$src" O="$base/e2e-build" headers_install \
+		INSTALL_HDR_PATH="$base/headers" >/dev/null
+fi
+selftest=$base/e2e-selftests/x86_64/exit_stats_test
+make -s -C "$src/tools/testing/selftests/kvm" OUTPUT="$base/e2e-selftests" \
+	LINUX_HDR_PATH="$base/headers/include/" LDFLAGS=-static "$selftest" \
+	>"$logs/selftest-build.log" 2>&1 ||
+	{ tail -20 "$logs/selftest-build.log"; exit 1; }
+
+step "building the initramfs images"
+images=$base/e2e-images
+"$here/images.sh" "$images" "$patched" "$selftest" 2>"$logs/images.log"
+
+# boot NAME KERNEL EXTRA-CMDLINE: one boot of the first guest, its serial
+# output (\r dropped) in $logs/NAME.log.
+boot() {
+	step "booting $1"
+	timeout "${E2E_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg -cpu max \
+		-m 1024 -smp 1 -nographic -no-reboot -kernel "$2" \
+		-initrd "$images/l1.gz" \
+		-append "console=ttyS0 quiet lpj=1000000 tsc=reliable no_timer_check io_delay=none $3" \
+		</dev/null 2>&1 | tr -d '\r' >"$logs/$1.log" || true
+}
+
+# The lines of block NAME in log LOG: out (stdout) or err (stderr).
+block() { # LOG NAME out|err
+	tag=$(echo "$3" | tr a-z A-Z)
+	awk -v name="$2" -v tag="@@$tag " '
+		$0 == "@@END " name { inside = 0 }
+		inside && index($0, tag) == 1 { print substr($0, length(tag) + 1) }
+		index($0, "@@BEGIN " name " ") == 1 { inside = 1 }' "$1"
+}
+block_status() { sed -n "s/^@@BEGIN $2 \([0-9]*\)$/\1/p" "$1" | head -1; }
+# jq over a block's stdout.
+bjq() { block "$1" "$2" out | jq -e -s "$3" >/dev/null 2>&1; }
+
+# roundtrip LOG: "min mean" of the minimal VMM's measurement in LOG.
+roundtrip() { sed -n 's/^@@ROUNDTRIP min \([0-9]*\) mean \([0-9.]*\) .*/\1 \2/p' "$1" | tail -1; }
+
+if [ "${1:-}" = bench ]; then
+	# Instructions per CPUID exit round trip, counted by Bochs.
+	"$here/bochs.sh" "$patched" "$images/b1.gz" "e2e=roundtrip" "$logs/bench-on.log"
+	"$here/bochs.sh" "$patched" "$images/b1.gz" "e2e=roundtrip kvm.exit_stats=0" "$logs/bench-off.log"
+	"$here/bochs.sh" "$unpatched" "$images/b1.gz" "e2e=roundtrip" "$logs/bench-unpatched.log"
+	on=$(roundtrip "$logs/bench-on.log")
+	off=$(roundtrip "$logs/bench-off.log")
+	base_rt=$(roundtrip "$logs/bench-unpatched.log")
+	[ -n "$on" ] && [ -n "$off" ] && [ -n "$base_rt" ] || { echo "bench-kernel: a run gave no figure"; exit 1; }
+	echo "CPUID exit round trip under Bochs (corei7_skylake_x, VMX), instructions:"
+	printf "  %-28s %8s %10s\n" "kernel" "cheapest" "mean"
+	printf "  %-28s %8s %10s\n" "unpatched" $base_rt
+	printf "  %-28s %8s %10s\n" "patched, kvm.exit_stats=0" $off
+	printf "  %-28s %8s %10s\n" "patched, kvm.exit_stats=1" $on
+	set -- $on
+	on_min=$1
+	set -- $off
+	off_min=$1
+	set -- $base_rt
+	base_min=$1
+	awk -v on="$on_min" -v off="$off_min" -v base="$base_min" 'BEGIN {
+		printf "accounting on / off:       %.4f (goal < 1.025)\n", on / off
+		printf "accounting on / unpatched: %.4f\n", on / base
+		printf "off / unpatched:           %.4f\n", off / base
+		exit !(on / off < 1.025) }'
+	exit
+fi
+
+if [ "${1:-}" = demo ]; then
+	boot demo "$patched" "e2e=nested"
+	echo
+	echo "exitstat --all, in a nested guest of a patched KVM (under QEMU's SVM):"
+	echo
+	block "$logs/demo.log" table out
+	echo
+	echo "exitstat -- portio 1000 in the same guest (the report is on stderr):"
+	echo
+	block "$logs/demo.log" portio err | jq -r '"total: \(.total.exits) exits in \(.seconds) s", (.reasons[] | "  reason \(.reason) \(.name): \(.exits) exits, \(.cycles) cycles")'
+	[ -n "$(block "$logs/demo.log" table out)" ]
+	exit
+fi
+
+boot patched "$patched" "e2e=selftest,nested"
+log=$logs/patched.log
+out=$log
+check "patched: the host runs kvm with exit_stats on" grep -q "^@@L1 up steps=selftest,nested param=Y" "$log"
+check "patched: the selftest passes" grep -qx "@@SELFTEST 0" "$log"
+check "patched: the nested guest ran to the end" grep -qx "@@L2 done" "$log"
+check "patched: exitstat --reason 10 finds the host and counts CPUID" \
+	eval '[ "$(block_status "$log" reason10)" = 0 ] && block "$log" reason10 out | grep -Eq "^ +10 +CPUID +counted +[1-9]"'
+check "patched: the interface has the 64-bit extension" \
+	eval 'block "$log" reason10 out | grep -q "64-bit counts"'
+check "patched: a CPUID read counts itself once (two reads differ by 1)" \
+	bjq "$log" raw '.[0] | map(select(.leaf == 1342177278 and .subleaf == 10)) | .[1].eax - .[0].eax == 1'
+check "patched: the EXST signature" \
+	bjq "$log" raw '.[0] | map(select(.leaf == 1342177276)) | .[0].edx == 1414748229'
+check "patched: --all lists 76 reasons" bjq "$log" all1 '.[0].reasons | length == 76'
+check "patched: 35, 38, 42 and 71 are undefined" \
+	bjq "$log" all1 '[.[0].reasons[] | select(.status == "undefined") | .reason] == [35,38,42,71]'
+check "patched: reasons KVM does not handle are marked" \
+	bjq "$log" all1 '[.[0].reasons[] | select(.status == "unhandled") | .reason] | contains([5,11,65])'
+check "patched: handled reasons are not marked unhandled" \
+	bjq "$log" all1 '[.[0].reasons[] | select(.reason == 10 or .reason == 12 or .reason == 30 or .reason == 48) | .status] | all(. == "counted" or . == "idle")'
+check "patched: totals cover the per-reason sums" \
+	bjq "$log" all1 '.[0] | .total.exits >= ([.reasons[].exits] | add) and .total.cycles >= ([.reasons[].cycles] | add)'
+check "patched: 1000 CPUIDs show under reason 10" \
+	eval 'b=$(block "$log" before out | jq ".reasons[0].exits"); a=$(block "$log" after out | jq ".reasons[0].exits"); d=$((a - b)); echo "    reason 10 grew by $d"; [ "$d" -ge 1010 ] && [ "$d" -lt 1400 ]'
+check "patched: counts and cycles never go backwards" \
+	eval 'jq -e -n --slurpfile a <(block "$log" all1 out) --slurpfile b <(block "$log" all2 out) "[range(0;76) as \$i | (\$b[0].reasons[\$i].exits >= \$a[0].reasons[\$i].exits and \$b[0].reasons[\$i].cycles >= \$a[0].reasons[\$i].cycles)] | all" >/dev/null'
+check "patched: --watch --batch -n 3 gives three JSON lines" \
+	eval '[ "$(block_status "$log" watch)" = 0 ] && bjq "$log" watch "length == 3 and all(.[]; .seconds > 0.3 and .total.exits > 0)"'
+check "patched: exitstat -- portio 1000 passes the status on" eval '[ "$(block_status "$log" portio)" = 0 ]'
+check "patched: port I/O during the command shows under reason 30" \
+	eval 'block "$log" portio err | jq -e "[.reasons[] | select(.reason == 30) | .exits][0] >= 1000" >/dev/null'
+check "patched: the command report says the figures are VM-wide" \
+	eval 'block "$log" portio err | jq -e ".notes[0] | test(\"VM-wide\")" >/dev/null'
+block "$log" table out >"$logs/exitstat-all.txt"
+
+boot param-off "$patched" "e2e=selftest,nested kvm.exit_stats=0"
+log=$logs/param-off.log
+out=$log
+check "param off: kvm loaded with exit_stats=N" grep -q "^@@L1 up .* param=N" "$log"
+check "param off: the selftest passes (leaves as unpatched)" grep -qx "@@SELFTEST 0" "$log"
+check "param off: exitstat finds no interface, status 3" \
+	eval '[ "$(block_status "$log" all1)" = 3 ] && block "$log" all1 err | grep -q "does not provide the exit-statistics CPUID leaves"'
+check "param off: no partial output" eval '[ -z "$(block "$log" all1 out)" ]'
+
+boot unpatched "$unpatched" "e2e=nested"
+log=$logs/unpatched.log
+out=$log
+check "unpatched: kvm has no exit_stats parameter" grep -q "^@@L1 up .* param=none" "$log"
+check "unpatched: exitstat finds no interface, status 3" \
+	eval '[ "$(block_status "$log" all1)" = 3 ] && block "$log" all1 err | grep -q "KVMKVMKVM.*does not provide"'
+
+# Intel VMX, under Bochs: the selftest with the parameter on and off.
+if [ "${E2E_BOCHS:-1}" = 1 ]; then
+	"$here/bochs.sh" "$patched" "$images/b1.gz" "e2e=selftest,roundtrip" "$logs/bochs-on.log" || true
+	log=$logs/bochs-on.log
+	out=$log
+	check "Bochs/VMX: kvm_intel runs with exit_stats on" grep -q "^@@L1 up .* param=Y" "$log"
+	check "Bochs/VMX: the selftest passes" grep -qx "@@SELFTEST 0" "$log"
+	check "Bochs/VMX: a minimal VMM's CPUID exits round-trip" eval '[ -n "$(roundtrip "$log")" ]'
+	"$here/bochs.sh" "$patched" "$images/b1.gz" "e2e=selftest kvm.exit_stats=0" "$logs/bochs-off.log" || true
+	log=$logs/bochs-off.log
+	out=$log
+	check "Bochs/VMX, param off: the selftest passes (leaves as unpatched)" grep -qx "@@SELFTEST 0" "$log"
+fi
+
+step "done"
+summary
