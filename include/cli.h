@@ -14,6 +14,11 @@ enum run_mode {
 	MODE_REASONS, /* the reasons named with --reason */
 };
 
+/* --interval: seconds between refreshes, also the bounds of + and -. */
+#define INTERVAL_MIN 0.1
+#define INTERVAL_MAX 86400.0
+#define INTERVAL_DEFAULT 1.0
+
 struct settings {
 	enum run_mode mode;
 	struct reason_set *reasons; /* for MODE_REASONS */

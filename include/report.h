@@ -30,6 +30,17 @@ struct report_style {
 const char *time_unit_name(enum time_unit unit);
 double cycles_in_unit(uint64_t cycles, const struct report_style *style);
 
+/* Average per exit, in the style's unit; negative when there are none. */
+double average_in_unit(uint64_t cycles, uint64_t exits,
+		       const struct report_style *style);
+
+/* Percent, or -1 when unknown: a 32-bit total that wrapped is below its part. */
+double percent_of(uint64_t part, uint64_t whole);
+
+/* Cycles as a whole number, or time in the style's unit with 3 decimals. */
+void format_time(char *buf, size_t len, uint64_t cycles,
+		 const struct report_style *style);
+
 /* Orders rows in place; ties go by reason number. */
 void report_sort(struct reason_stat *rows, size_t n, enum sort_key key);
 

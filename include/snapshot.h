@@ -78,4 +78,7 @@ bool snapshot_take(struct collector *c, const uint16_t *reasons, size_t n,
 		   bool wide_counts, struct snapshot *out);
 void snapshot_free(struct snapshot *snap);
 
+/* Drops the reasons without exits, keeping the order of the others. */
+void snapshot_keep_counted(struct snapshot *snap);
+
 #endif

@@ -16,9 +16,7 @@ enum {
 	OPT_INCLUDE_SELF,
 };
 
-#define INTERVAL_MIN 0.1
-#define INTERVAL_MAX 86400.0
-#define INTERVAL_DEFAULT 1.0
+
 
 static const struct option long_options[] = {
 	{ "all", no_argument, NULL, 'a' },
@@ -113,10 +111,6 @@ static const char *const sort_names[] = {
 static const char *const format_names[] = {
 	[FORMAT_TABLE] = "table", [FORMAT_JSON] = "json", [FORMAT_CSV] = "csv",
 };
-static const char *const unit_names[] = {
-	[UNIT_CYCLES] = "cycles", [UNIT_NS] = "ns", [UNIT_US] = "us",
-	[UNIT_MS] = "ms",	  [UNIT_S] = "s",
-};
 
 static enum cli_result parse_option(int opt, const char *arg,
 				    struct settings *s, bool *all, bool *timing)
@@ -149,7 +143,9 @@ static enum cli_result parse_option(int opt, const char *arg,
 		s->format = (enum out_format)index;
 		return CLI_RUN;
 	case 'u':
-		index = PICK(arg, unit_names);
+		for (index = UNIT_S; index >= UNIT_CYCLES; index--)
+			if (strcmp(arg, time_unit_name((enum time_unit)index)) == 0)
+				break;
 		if (index < 0)
 			return usage_error("unknown unit '%s' (cycles, ns, us, ms, s)",
 					   arg);

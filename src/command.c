@@ -7,18 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "exit_codes.h"
-
-static double monotonic(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 int command_run(char **argv, double *seconds)
 {
@@ -34,7 +26,7 @@ int command_run(char **argv, double *seconds)
 		return EXITSTAT_CMD_NOEXEC;
 	}
 	fflush(NULL);
-	start = monotonic();
+	start = monotonic_seconds();
 	pid = fork();
 	if (pid < 0) {
 		perror("exitstat: fork");
@@ -61,7 +53,7 @@ int command_run(char **argv, double *seconds)
 	close(report[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	*seconds = monotonic() - start;
+	*seconds = monotonic_seconds() - start;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
 

@@ -35,16 +35,6 @@ static const uint16_t *reasons_to_read(const struct settings *s,
 	return scan;
 }
 
-static void keep_counted(struct snapshot *snap)
-{
-	size_t i, kept = 0;
-
-	for (i = 0; i < snap->count; i++)
-		if (snap->reasons[i].exits)
-			snap->reasons[kept++] = snap->reasons[i];
-	snap->count = kept;
-}
-
 #define NOTE_VM_WIDE \
 	"figures are VM-wide: every process and vCPU of this VM, not the command alone"
 
@@ -75,7 +65,7 @@ static int run_command(const struct settings *s, struct collector *c,
 		 after.self_at_total_read - before.self_at_total_read,
 		 s->include_self ? "included" : "left out");
 	if (s->mode == MODE_SUMMARY)
-		keep_counted(&during);
+		snapshot_keep_counted(&during);
 	if (s->sort_given || s->mode != MODE_REASONS)
 		report_sort(during.reasons, during.count, s->sort);
 	if (status != EXITSTAT_CMD_NOTFOUND && status != EXITSTAT_CMD_NOEXEC)
@@ -118,7 +108,7 @@ static int run_report(const struct settings *s, struct collector *c,
 		return EXITSTAT_FAILURE;
 	}
 	if (s->mode == MODE_SUMMARY)
-		keep_counted(&snap);
+		snapshot_keep_counted(&snap);
 	if (s->sort_given || s->mode != MODE_REASONS)
 		report_sort(snap.reasons, snap.count, s->sort);
 	if (!s->raw)

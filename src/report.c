@@ -29,17 +29,15 @@ double cycles_in_unit(uint64_t cycles, const struct report_style *style)
 	return (double)cycles / (double)style->tsc_hz * unit_scale[style->unit];
 }
 
-/* Average per exit, in the style's unit; negative when there are none. */
-static double average(uint64_t cycles, uint64_t exits,
-		      const struct report_style *style)
+double average_in_unit(uint64_t cycles, uint64_t exits,
+		       const struct report_style *style)
 {
 	if (exits == 0)
 		return -1;
 	return cycles_in_unit(cycles, style) / (double)exits;
 }
 
-/* Percent, or -1 when unknown: a 32-bit total that wrapped is below its part. */
-static double share(uint64_t part, uint64_t whole)
+double percent_of(uint64_t part, uint64_t whole)
 {
 	return whole && part <= whole ? 100.0 * (double)part / (double)whole
 				      : -1;
@@ -132,8 +130,8 @@ static void format_share(char *buf, size_t len, double value)
 		snprintf(buf, len, "%.2f", value);
 }
 
-static void format_time(char *buf, size_t len, uint64_t cycles,
-			const struct report_style *style)
+void format_time(char *buf, size_t len, uint64_t cycles,
+		 const struct report_style *style)
 {
 	if (style->unit == UNIT_CYCLES)
 		snprintf(buf, len, "%" PRIu64, cycles);
@@ -166,7 +164,7 @@ static void print_table(FILE *out, const struct host_info *host,
 		snap->wide_counts ? "64-bit" : "32-bit (wrapping)");
 	format_time(total_time, sizeof(total_time), snap->total_cycles, style);
 	format_number(avg, sizeof(avg),
-		      average(snap->total_cycles, snap->total_exits, style),
+		      average_in_unit(snap->total_cycles, snap->total_exits, style),
 		      cycles);
 	fprintf(out, "total: %" PRIu64 " exits, %s %s handling them, %s %s/exit",
 		snap->total_exits, total_time, unit, avg, unit);
@@ -217,11 +215,11 @@ static void print_table(FILE *out, const struct host_info *host,
 				 per_second(st->exits, style->seconds));
 		format_time(cell[c++], TABLE_CELL, st->cycles, style);
 		format_number(cell[c++], TABLE_CELL,
-			      average(st->cycles, st->exits, style), cycles);
+			      average_in_unit(st->cycles, st->exits, style), cycles);
 		format_share(cell[c++], TABLE_CELL,
-			     share(st->exits, snap->total_exits));
+			     percent_of(st->exits, snap->total_exits));
 		format_share(cell[c++], TABLE_CELL,
-			     share(st->cycles, snap->total_cycles));
+			     percent_of(st->cycles, snap->total_cycles));
 	}
 	table_print(&t, out);
 	table_free(&t);
@@ -263,7 +261,7 @@ static void json_figures(FILE *out, uint64_t exits, uint64_t cycles,
 		fputs(",\"time\":", out);
 		json_number(out, cycles_in_unit(cycles, style));
 		fputs(",\"avg_time\":", out);
-		json_number(out, average(cycles, exits, style));
+		json_number(out, average_in_unit(cycles, exits, style));
 	}
 	if (style->seconds > 0) {
 		fputs(",\"exits_per_s\":", out);
@@ -317,9 +315,9 @@ static void print_json(FILE *out, const struct host_info *host,
 		fputc(',', out);
 		json_figures(out, st->exits, st->cycles, style);
 		fputs(",\"exit_share\":", out);
-		json_number(out, share(st->exits, snap->total_exits));
+		json_number(out, percent_of(st->exits, snap->total_exits));
 		fputs(",\"time_share\":", out);
-		json_number(out, share(st->cycles, snap->total_cycles));
+		json_number(out, percent_of(st->cycles, snap->total_cycles));
 		fputc('}', out);
 	}
 	fputs("]}\n", out);
@@ -342,9 +340,9 @@ static void csv_row(FILE *out, const char *reason, const char *name,
 		exits, cycles);
 	csv_number(out, exits ? (double)cycles / (double)exits : -1);
 	fputc(',', out);
-	csv_number(out, share(exits, snap->total_exits));
+	csv_number(out, percent_of(exits, snap->total_exits));
 	fputc(',', out);
-	csv_number(out, share(cycles, snap->total_cycles));
+	csv_number(out, percent_of(cycles, snap->total_cycles));
 	if (style->unit != UNIT_CYCLES) {
 		fputc(',', out);
 		csv_number(out, cycles_in_unit(cycles, style));

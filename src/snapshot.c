@@ -121,6 +121,16 @@ bool snapshot_take(struct collector *c, const uint16_t *reasons, size_t n,
 	return true;
 }
 
+void snapshot_keep_counted(struct snapshot *snap)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < snap->count; i++)
+		if (snap->reasons[i].exits)
+			snap->reasons[kept++] = snap->reasons[i];
+	snap->count = kept;
+}
+
 void snapshot_free(struct snapshot *snap)
 {
 	free(snap->reasons);

@@ -182,34 +182,29 @@ static void draw_row(struct sink *k, const struct view_model *m,
 	char line[256], amount[32], avg[32], bar[64];
 	double rate = m->last_seconds > 0 ? (double)st->recent / m->last_seconds
 					  : 0;
-	double time_share = s->total_cycles
-				    ? 100.0 * (double)st->cycles /
-					      (double)s->total_cycles
-				    : 0;
-	double exit_share = s->total_exits ? (double)st->exits /
-						     (double)s->total_exits
-					   : 0;
+	double time_share = percent_of(st->cycles, s->total_cycles);
+	double exit_share = percent_of(st->exits, s->total_exits);
+	double per_exit = average_in_unit(st->cycles, st->exits, m->style);
+	char share[16];
 	int room;
 
-	if (m->style->unit == UNIT_CYCLES)
-		snprintf(amount, sizeof(amount), "%" PRIu64, st->cycles);
-	else
-		snprintf(amount, sizeof(amount), "%.3f",
-			 cycles_in_unit(st->cycles, m->style));
-	if (st->exits)
-		snprintf(avg, sizeof(avg), "%.1f",
-			 cycles_in_unit(st->cycles, m->style) /
-				 (double)st->exits);
-	else
+	format_time(amount, sizeof(amount), st->cycles, m->style);
+	if (per_exit < 0)
 		snprintf(avg, sizeof(avg), "-");
+	else
+		snprintf(avg, sizeof(avg), "%.1f", per_exit);
+	if (time_share < 0)
+		snprintf(share, sizeof(share), "-");
+	else
+		snprintf(share, sizeof(share), "%.2f", time_share);
 	snprintf(line, sizeof(line),
-		 "%7" PRIu32 " %-19.19s %12" PRIu64 " %10.1f %14s %6.2f %10s ",
+		 "%7" PRIu32 " %-19.19s %12" PRIu64 " %10.1f %14s %6s %10s ",
 		 st->reason, name ? name : reason_status_name(st->status),
-		 st->exits, rate, amount, time_share, avg);
+		 st->exits, rate, amount, share, avg);
 	/* The bar goes on only where it fits whole, so no cut splits UTF-8. */
 	room = k->curses ? k->cols - (int)strlen(line) : BAR_WIDTH;
 	if (room >= BAR_WIDTH) {
-		view_bar(bar, sizeof(bar), exit_share, BAR_WIDTH, m->utf8);
+		view_bar(bar, sizeof(bar), exit_share / 100, BAR_WIDTH, m->utf8);
 		strncat(line, bar, sizeof(line) - strlen(line) - 1);
 	}
 	sink_line(k, false, line);

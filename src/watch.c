@@ -11,11 +11,10 @@
 #include <unistd.h>
 
 #include "delta.h"
+#include "clock.h"
 #include "exit_codes.h"
 #include "view.h"
 
-#define INTERVAL_MIN 0.1
-#define INTERVAL_MAX 86400.0
 /* getch() wakes at least this often, to notice signals. */
 #define MAX_WAIT_MS 250
 
@@ -24,14 +23,6 @@ static volatile sig_atomic_t stop_signal;
 static void on_stop_signal(int sig)
 {
 	stop_signal = sig;
-}
-
-static double monotonic(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static double wall_clock(void)
@@ -90,7 +81,7 @@ static bool sample(struct watch *w)
 	w->prev_at = w->cur_at;
 	w->have_prev = w->cur.reasons != NULL;
 	w->cur = next;
-	w->cur_at = monotonic();
+	w->cur_at = monotonic_seconds();
 	return true;
 }
 
@@ -133,7 +124,7 @@ static bool draw(struct watch *w, struct sink *k)
 		.style = &w->style,
 		.since = &since,
 		.interval = w->interval,
-		.uptime = monotonic() - w->started,
+		.uptime = monotonic_seconds() - w->started,
 		.since_reset = w->since_reset,
 		.include_self = w->settings->include_self,
 		.self_per_refresh = w->self_per_refresh,
@@ -184,17 +175,15 @@ static bool print_interval(struct watch *w, bool first)
 	};
 	struct report_style style = w->style;
 	struct snapshot d;
-	size_t i, kept = 0;
+	size_t i;
 
 	if (!snapshot_delta(&w->prev, &w->cur, w->settings->include_self, &d))
 		return false;
-	for (i = 0; i < d.count; i++) {
+	for (i = 0; i < d.count; i++)
 		d.reasons[i].recent = d.reasons[i].exits;
-		/* Without --all or --reason, the reasons that moved. */
-		if (w->settings->mode != MODE_SUMMARY || d.reasons[i].exits)
-			d.reasons[kept++] = d.reasons[i];
-	}
-	d.count = kept;
+	/* Without --all or --reason, the reasons that moved. */
+	if (w->settings->mode == MODE_SUMMARY)
+		snapshot_keep_counted(&d);
 	report_sort(d.reasons, d.count, style.sort);
 	style.seconds = w->cur_at - w->prev_at;
 	style.timestamp = wall_clock();
@@ -207,7 +196,7 @@ static bool print_interval(struct watch *w, bool first)
 
 static void sleep_until(double when)
 {
-	double left = when - monotonic();
+	double left = when - monotonic_seconds();
 	struct timespec ts;
 
 	if (left <= 0)
@@ -341,7 +330,7 @@ static int run_curses(struct watch *w, SCREEN *screen)
 	curs_set(0);
 	for (;;) {
 		/* Draw on news only: a sample, a key, or the uptime's next second. */
-		second = (long)(monotonic() - w->started);
+		second = (long)(monotonic_seconds() - w->started);
 		if (dirty || second != shown_second) {
 			getmaxyx(stdscr, k.rows, k.cols);
 			if (!draw(w, &k)) {
@@ -353,7 +342,7 @@ static int run_curses(struct watch *w, SCREEN *screen)
 		}
 		if (w->settings->iterations && done >= w->settings->iterations)
 			break;
-		wait_ms = (int)((next - monotonic()) * 1000);
+		wait_ms = (int)((next - monotonic_seconds()) * 1000);
 		if (w->paused || wait_ms > MAX_WAIT_MS)
 			wait_ms = MAX_WAIT_MS;
 		timeout(wait_ms < 0 ? 0 : wait_ms);
@@ -367,10 +356,10 @@ static int run_curses(struct watch *w, SCREEN *screen)
 				break;
 		}
 		if (w->paused) {
-			next = monotonic() + w->interval;
+			next = monotonic_seconds() + w->interval;
 			continue;
 		}
-		if (monotonic() >= next) {
+		if (monotonic_seconds() >= next) {
 			if (!sample(w)) {
 				status = EXITSTAT_FAILURE;
 				break;
@@ -403,7 +392,7 @@ int watch_run(const struct settings *s, struct collector *c,
 	int status;
 
 	install_signals();
-	w.started = monotonic();
+	w.started = monotonic_seconds();
 	if (!sample(&w) || !snapshot_zero_like(&w.cur, &w.baseline)) {
 		fputs("exitstat: out of memory\n", stderr);
 		return EXITSTAT_FAILURE;
