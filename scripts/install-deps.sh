@@ -1,18 +1,55 @@
 #!/bin/sh
-# Installs, on Debian, what building and testing exitstat needs.
-# Only the missing packages are installed; nothing is fetched otherwise.
+# Installs, on Debian, what building and testing exitstat needs, then checks
+# that the files the tests open are really there.  Only the missing packages
+# are installed; nothing is fetched otherwise.
+#   install-deps.sh            the client's build and test tools
+#   install-deps.sh kernel     also what compile-checking the host patch needs
+#   install-deps.sh e2e        also what the end-to-end runs need
+# EXITSTAT_DEPS_ROOT=DIR checks the files below DIR instead of / (tests).
 set -eu
 
-# install-deps.sh            the client's build and test tools
-# install-deps.sh kernel     also what compile-checking the host patch needs
 packages="gcc make pkg-config libncurses-dev jq mandoc valgrind tmux"
-# install-deps.sh e2e        also what the end-to-end runs under QEMU need
 kernel="bc bison flex libelf-dev libssl-dev cpio xz-utils perl git ccache python3-ply
 	linux-source-6.1 linux-source-6.12"
+# bochs only recommends its VGA ROM: vgabios must be named, or its link
+# dangles wherever seabios (pulled in by QEMU) satisfied the dependency.
+e2e="qemu-system-x86 busybox-static bochs bochsbios vgabios
+	isolinux syslinux-common genisoimage"
+
+# The files the suites open, each with the package that provides it.  A
+# package can be installed and a file still missing (a dangling link, a
+# package removed by hand): check the files, not only the packages.
+kernel_files="
+/usr/src/linux-source-6.1.tar.xz linux-source-6.1
+/usr/src/linux-source-6.12.tar.xz linux-source-6.12"
+e2e_files="
+/usr/bin/qemu-system-x86_64 qemu-system-x86
+/usr/share/seabios/bios-256k.bin seabios
+/usr/share/qemu/linuxboot_dma.bin qemu-system-data
+/usr/share/qemu/kvmvapic.bin qemu-system-data
+/bin/busybox busybox-static
+/usr/bin/bochs bochs
+/usr/share/bochs/BIOS-bochs-latest bochsbios
+/usr/share/bochs/VGABIOS-lgpl-latest vgabios
+/usr/lib/ISOLINUX/isolinux.bin isolinux
+/usr/lib/syslinux/modules/bios/ldlinux.c32 syslinux-common
+/usr/bin/genisoimage genisoimage"
+
+files=""
 case "${1:-}" in
-kernel) packages="$packages $kernel" ;;
-e2e) packages="$packages $kernel qemu-system-x86 busybox-static bochs bochsbios
-	isolinux syslinux-common genisoimage" ;;
+"") ;;
+kernel)
+	packages="$packages $kernel"
+	files=$kernel_files
+	;;
+e2e)
+	packages="$packages $kernel $e2e"
+	files="$kernel_files$e2e_files"
+	;;
+*)
+	echo "usage: install-deps.sh [kernel|e2e]" >&2
+	exit 2
+	;;
 esac
 
 missing=""
@@ -20,17 +57,28 @@ for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 		missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
 
-if [ "$(id -u)" -eq 0 ]; then
-	sudo=""
-elif command -v sudo >/dev/null; then
-	sudo="sudo"
-else
-	echo "install-deps: need root to install:$missing" >&2
-	exit 1
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -eq 0 ]; then
+		sudo=""
+	elif command -v sudo >/dev/null; then
+		sudo="sudo"
+	else
+		echo "install-deps: need root to install:$missing" >&2
+		exit 1
+	fi
+	echo "install-deps: installing$missing" >&2
+	$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq $missing >/dev/null
 fi
-echo "install-deps: installing$missing"
-$sudo apt-get update -qq
-# shellcheck disable=SC2086
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+
+# readlink -e resolves every link, so a dangling one counts as missing.
+files_root=${EXITSTAT_DEPS_ROOT:-}
+echo "$files" | while read -r file package; do
+	[ -n "$file" ] || continue
+	if ! readlink -e "$files_root$file" >/dev/null; then
+		echo "install-deps: $file is missing: install (or reinstall) the Debian package $package" >&2
+		exit 1
+	fi
+done

@@ -39,6 +39,7 @@ valgrind="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-ki
 
 run unit build/unit-tests
 run install tests/install.sh
+run deps tests/deps.sh
 run unit-asan build/san/unit-tests
 run cli env SIM=tests/exitstat-sim REAL=./exitstat tests/cli.sh
 run cli-asan env SUITE=cli-asan SIM=build/san/exitstat-sim REAL=build/san/exitstat tests/cli.sh
