@@ -40,6 +40,9 @@ ata0-master: type=cdrom, path=$work/boot.iso, status=inserted
 boot: cdrom
 com1: enabled=1, mode=file, dev=$work/serial.out
 display_library: rfb, options="timeout=0"
+# No sound card and no display here: the ALSA plugin aborts Bochs at start.
+sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+speaker: enabled=0
 log: $work/bochs.log
 panic: action=fatal
 error: action=report
@@ -61,8 +64,22 @@ while kill -0 "$pid" 2>/dev/null; do
 	fi
 	sleep 1
 done
+died=no
+kill -0 "$pid" 2>/dev/null || died=yes
 kill "$pid" 2>/dev/null || true
-wait "$pid" 2>/dev/null || true
-tr -d '\r' <"$work/serial.out" >"$log" 2>/dev/null || : >"$log"
+status=0
+wait "$pid" 2>/dev/null || status=$?
+tr -d '\r' 2>/dev/null <"$work/serial.out" >"$log" || : >"$log"
 echo "bochs: $(($(date +%s) - start)) s" >&2
-grep -q "^@@L1 done" "$log"
+grep -q "^@@L1 done" "$log" && exit 0
+# Say why: Bochs's own output and log name a missing ROM or a panic.
+if [ "$died" = yes ]; then
+	echo "bochs: stopped by itself (status $status) before '@@L1 done'; its output and log end with:" >&2
+else
+	echo "bochs: no '@@L1 done'; its output and log end with:" >&2
+fi
+tail -n 8 "$work/bochs.out" 2>/dev/null | sed 's/^/  bochs.out: /' >&2
+grep -E 'PANIC|ERROR|>>PANIC<<|couldn.t|cannot' "$work/bochs.log" 2>/dev/null |
+	tail -n 8 | sed 's/^/  bochs.log: /' >&2
+tail -n 5 "$log" | sed 's/^/  serial: /' >&2
+exit 1
