@@ -28,9 +28,24 @@ if ! cmp -s "$here/kernel.config" "$stamp" 2>/dev/null; then
 	done
 	cp "$here/kernel.config" "$stamp"
 fi
-echo "build-kernel $flavour: building bzImage" >&2
 cc=gcc
 command -v ccache >/dev/null && cc="ccache gcc"
-make -C "$src" O="$out" -j"$jobs" CC="$cc" bzImage >"$out/build.log" 2>&1 ||
-	{ tail -30 "$out/build.log" >&2; exit 1; }
+make -C "$src" O="$out" -j"$jobs" CC="$cc" bzImage >"$out/build.log" 2>&1 &
+make=$!
+# A cold build takes minutes: say what it is doing, so that a first run
+# cannot be taken for a hang.
+started=$(date +%s)
+next=0
+while kill -0 "$make" 2>/dev/null; do
+	elapsed=$(($(date +%s) - started))
+	if [ "$elapsed" -ge "$next" ]; then
+		next=$((next + 30))
+		echo "build-kernel $flavour: building bzImage ($version, $jobs jobs):" \
+			"$(grep -c '^ *CC ' "$out/build.log") files compiled," \
+			"$((elapsed / 60))m$((elapsed % 60))s so far" >&2
+	fi
+	sleep 1
+done
+wait "$make" || { tail -30 "$out/build.log" >&2; exit 1; }
+echo "build-kernel $flavour: bzImage ready after $(($(date +%s) - started)) s" >&2
 echo "$out/arch/x86/boot/bzImage"

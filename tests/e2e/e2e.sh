@@ -27,22 +27,28 @@ mkdir -p "$logs"
 
 step() { echo "e2e: $* ($(($(date +%s) - started)) s)"; }
 
-step "building the kernels"
+step "building the patched kernel"
 patched=$("$here/build-kernel.sh" patched | tail -1)
-unpatched=$("$here/build-kernel.sh" pristine | tail -1)
 base=${patched%/e2e-build/*}
 src=$base/src
+# The demo shows the patched host only: the pristine kernel and the
+# selftest are for the checks and the benchmark.
+selftest=
+if [ "${1:-}" != demo ]; then
+	step "building the pristine kernel"
+	unpatched=$("$here/build-kernel.sh" pristine | tail -1)
 
-step "building the selftest, static"
-if [ ! -d "$base/headers/include" ]; then
-	make -s -C "$src" O="$base/e2e-build" headers_install \
-		INSTALL_HDR_PATH="$base/headers" >/dev/null
+	step "building the selftest, static"
+	if [ ! -d "$base/headers/include" ]; then
+		make -s -C "$src" O="$base/e2e-build" headers_install \
+			INSTALL_HDR_PATH="$base/headers" >/dev/null
+	fi
+	selftest=$base/e2e-selftests/x86_64/exit_stats_test
+	make -s -C "$src/tools/testing/selftests/kvm" OUTPUT="$base/e2e-selftests" \
+		LINUX_HDR_PATH="$base/headers/include/" LDFLAGS=-static "$selftest" \
+		>"$logs/selftest-build.log" 2>&1 ||
+		{ tail -20 "$logs/selftest-build.log"; exit 1; }
 fi
-selftest=$base/e2e-selftests/x86_64/exit_stats_test
-make -s -C "$src/tools/testing/selftests/kvm" OUTPUT="$base/e2e-selftests" \
-	LINUX_HDR_PATH="$base/headers/include/" LDFLAGS=-static "$selftest" \
-	>"$logs/selftest-build.log" 2>&1 ||
-	{ tail -20 "$logs/selftest-build.log"; exit 1; }
 
 step "building the initramfs images"
 images=$base/e2e-images
@@ -57,6 +63,16 @@ boot() {
 		-initrd "$images/l1.gz" \
 		-append "console=ttyS0 quiet lpj=1000000 tsc=reliable no_timer_check io_delay=none $3" \
 		</dev/null 2>&1 | tr -d '\r' >"$logs/$1.log" || true
+	status=${PIPESTATUS[0]}
+	grep -q "^@@L1 done" "$logs/$1.log" && return
+	# Say why before the checks fail one by one: QEMU's own last words,
+	# or the guest's.
+	if [ "$status" = 124 ]; then
+		echo "e2e: $1: QEMU timed out before '@@L1 done'; its output ends with:"
+	else
+		echo "e2e: $1: QEMU stopped (status $status) before '@@L1 done'; its output ends with:"
+	fi
+	tail -n 12 "$logs/$1.log" | sed 's/^/  /'
 }
 
 # The lines of block NAME in log LOG: out (stdout) or err (stderr).

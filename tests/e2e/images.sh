@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the initramfs images of the end-to-end runs into DIR:
-#   tests/e2e/images.sh DIR L2-BZIMAGE SELFTEST
+#   tests/e2e/images.sh DIR L2-BZIMAGE [SELFTEST]
 # DIR/l2.gz: busybox, the static exitstat of this checkout and two helpers;
 # DIR/l1.gz: busybox, the selftest, a minimal VMM, QEMU with its libraries
 # and firmware, and the nested guest's kernel and initramfs;
@@ -8,7 +8,7 @@
 set -eu
 dir=$1
 l2_kernel=$2
-selftest=$3
+selftest=${3:-} # none for the demo, which does not run it
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
@@ -45,7 +45,7 @@ pack "$l2" "$dir/l2.gz"
 l1=$work/l1
 busybox_root "$l1"
 cp "$here/l1-init.sh" "$l1/init"
-cp "$selftest" "$l1/exit_stats_test"
+[ -z "$selftest" ] || cp "$selftest" "$l1/exit_stats_test"
 qemu=/usr/bin/qemu-system-x86_64
 cp "$qemu" "$l1/bin/"
 # QEMU's libraries, at the paths the loader looks for them.
@@ -65,7 +65,7 @@ pack "$l1" "$dir/l1.gz"
 b1=$work/b1
 busybox_root "$b1"
 cp "$here/l1-init.sh" "$b1/init"
-cp "$selftest" "$b1/exit_stats_test"
+[ -z "$selftest" ] || cp "$selftest" "$b1/exit_stats_test"
 cp "$work/minivmm" "$b1/minivmm"
 pack "$b1" "$dir/b1.gz"
 ls -la "$dir" >&2
