@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "exit_reasons.h"
+#include "ratio.h"
 #include "table.h"
 
 static const double unit_scale[] = {
@@ -79,17 +80,13 @@ static int compare_rows(const void *pa, const void *pb)
 	case SORT_TIME:
 		order = compare_u64_desc(a->cycles, b->cycles);
 		break;
-	case SORT_AVG: {
-		/* Compare cycles/exits without dividing: a.c*b.e vs b.c*a.e. */
-		unsigned __int128 lhs = (unsigned __int128)a->cycles * b->exits;
-		unsigned __int128 rhs = (unsigned __int128)b->cycles * a->exits;
-
+	case SORT_AVG: /* highest average first; no exits, no average: last */
 		if (!a->exits || !b->exits)
 			order = (a->exits == 0) - (b->exits == 0);
 		else
-			order = lhs < rhs ? 1 : lhs > rhs ? -1 : 0;
+			order = -ratio_compare(a->cycles, a->exits, b->cycles,
+					       b->exits);
 		break;
-	}
 	case SORT_NAME:
 		na = exit_reason_name(a->reason);
 		nb = exit_reason_name(b->reason);
