@@ -68,17 +68,28 @@ $(BUILD)/unit/%.o: tests/unit/%.c $(HEADERS) tests/unit/unit.h Makefile
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -c -o $@ $<
 
-# The suite runs three times: plain, under ASan/UBSan, under valgrind.
+# The suite runs three times: plain, under ASan/UBSan, under valgrind;
+# then the unit and command-line suites again built for 32-bit x86 guests.
 check: exitstat tests/exitstat-sim $(BUILD)/unit-tests
 	$(MAKE) BUILD=build/san VARIANT_CFLAGS='$(SAN_CFLAGS)' \
 		build/san/exitstat build/san/exitstat-sim build/san/unit-tests
+	$(MAKE) m32
 	tests/run-all.sh
+
+# 32-bit x86 guests (gcc-multilib, lib32ncurses-dev): no 128-bit integers.
+m32:
+	$(MAKE) BUILD=build/m32 VARIANT_CFLAGS=-m32 \
+		build/m32/exitstat build/m32/exitstat-sim build/m32/unit-tests
+
+check-m32: m32
+	tests/run-all.sh m32
 
 # The client's suites and the host patch's compile checks (6.1 and 6.12).
 test: exitstat tests/exitstat-sim $(BUILD)/unit-tests
 	scripts/install-deps.sh e2e
 	$(MAKE) BUILD=build/san VARIANT_CFLAGS='$(SAN_CFLAGS)' \
 		build/san/exitstat build/san/exitstat-sim build/san/unit-tests
+	$(MAKE) m32
 	EXITSTAT_KERNEL=1 EXITSTAT_E2E=1 tests/run-all.sh
 
 # The patched host booted under QEMU, exitstat run in a nested guest.
@@ -125,4 +136,4 @@ uninstall:
 clean:
 	rm -rf build exitstat tests/exitstat-sim
 
-.PHONY: all check test check-kernel check-e2e demo bench bench-kernel deps run install uninstall clean
+.PHONY: all check check-m32 m32 test check-kernel check-e2e demo bench bench-kernel deps run install uninstall clean
