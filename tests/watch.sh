@@ -38,6 +38,9 @@ start() {
 	wait_for "^exitstat  host KVMKVMKVM"
 }
 
+# bar_of REASON: the share bar at the end of a reason's row.
+bar_of() { screen; awk -v r="$1" '$1 == r && NF == 8 { print $8 }' "$out"; }
+
 first_reason() { screen; awk '/REASON/ { getline; print $1; exit }' "$out"; }
 restored() { [ "$(tm display -p -t view '#{alternate_on}')" = 0 ]; }
 
@@ -120,6 +123,16 @@ check "--units shows time" on_screen "TIME(us)"
 export LC_ALL=C.UTF-8
 start --watch -i 0.2
 check "UTF-8 bars in a UTF-8 locale" on_screen "^ *10 CPUID .* █"
+# The bar is cut by cells: its length is the share's, at any width it fits.
+tm send-keys -t view p
+wait_for PAUSED || :
+wide_bar=$(bar_of 10)
+tm resize-window -t view -x 95 -y 30
+sleep 0.5
+check "a UTF-8 bar is whole at the narrowest width that fits it" eval '[ -n "$wide_bar" ] && [ "$(bar_of 10)" = "$wide_bar" ]'
+tm resize-window -t view -x 94 -y 30
+sleep 0.5
+check "one cell narrower the bar is left out, not cut" eval 'screen; grep -Eq "^ +10 CPUID .* [0-9.]+$" "$out"'
 tm send-keys -t view q
 wait_for "^EXITED:0" || true
 

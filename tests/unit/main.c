@@ -10,6 +10,7 @@ int main(void)
 	test_report();
 	test_delta();
 	test_ratio();
+	test_view();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
 }

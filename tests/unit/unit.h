@@ -24,5 +24,6 @@ void test_decode(void);
 void test_report(void);
 void test_delta(void);
 void test_ratio(void);
+void test_view(void);
 
 #endif
