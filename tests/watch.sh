@@ -27,6 +27,7 @@ wait_for() {
 }
 
 # start ARGS...: the view in a fresh 100x30 window; its pid in $tmp/pid.
+# $launch, if set, runs the view's shell (env TERM=dumb, setsid).
 start() {
 	tm kill-server 2>/dev/null || true
 	# A new server each time: a dying one may refuse the next session.
@@ -34,8 +35,20 @@ start() {
 	socket="exitstat-test-$$-$run"
 	rm -f "$tmp/pid"
 	tm -f /dev/null new-session -d -s view -x 100 -y 30 \
-		"sh -c 'echo \$\$ >$tmp/pid; EXITSTAT_SIM=$scenarios/busy.sim exec $WRAP $SIM $*'; echo EXITED:\$?; sleep 60"
+		"${launch:-} sh -c 'echo \$\$ >$tmp/pid; EXITSTAT_SIM=$scenarios/busy.sim exec $WRAP $SIM $*'; echo EXITED:\$?; sleep 60"
 	wait_for "^exitstat  host KVMKVMKVM"
+}
+
+# mostly_idle: the view used under a quarter of a CPU over two seconds
+# (a busy loop uses nearly all of one, even on a loaded machine).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$(cat "$tmp/pid")/stat"; }
+mostly_idle() {
+	hz=$(getconf CLK_TCK)
+	before=$(cpu_ticks) || return 1
+	sleep 2
+	after=$(cpu_ticks) || return 1
+	echo "    CPU: $((after - before)) ticks in 2 s at $hz a second"
+	[ $((after - before)) -lt $((hz / 2)) ]
 }
 
 # bar_of REASON: the share bar at the end of a reason's row.
@@ -98,15 +111,37 @@ tm send-keys -t view q
 check "q quits with status 0" wait_for "^EXITED:0"
 check "q restores the terminal" restored
 
+# 128 + the signal, as a shell reports it: a loop around exitstat stops.
 start --watch -i 0.2
 tm send-keys -t view C-c
-check "SIGINT quits with status 0" wait_for "^EXITED:0"
+check "SIGINT quits with status 130" wait_for "^EXITED:130"
 check "SIGINT restores the terminal" restored
 
 start --watch -i 0.2
 kill -TERM "$(cat "$tmp/pid")"
-check "SIGTERM quits" wait_for "^EXITED:0"
+check "SIGTERM quits with status 143" wait_for "^EXITED:143"
 check "SIGTERM restores the terminal" restored
+
+start --watch -i 0.2
+kill -HUP "$(cat "$tmp/pid")"
+check "SIGHUP quits with status 129" wait_for "^EXITED:129"
+
+start --batch -i 0.2
+tm send-keys -t view C-c
+check "^C ends batch mode with status 130" wait_for "EXITED:130"
+
+# Without keys on stdin, the view neither spins nor loses its keys.
+start --watch -i 0.2 '</dev/null'
+check "stdin from /dev/null: the view idles between samples" mostly_idle
+check "stdin from /dev/null: still updating" wait_for "last 0\.[0-9]*s"
+tm send-keys -t view q
+check "stdin from /dev/null: keys come from the terminal" wait_for "^EXITED:0"
+
+launch="setsid" start --watch -i 0.2 '</dev/null'
+check "no terminal to read keys from: the view still draws" on_screen "^ REASON NAME"
+check "no terminal to read keys from: it idles" mostly_idle
+kill -TERM "$(cat "$tmp/pid")"
+check "no terminal to read keys from: SIGTERM ends it" wait_for "^EXITED:143"
 
 start --watch -i 0.1 -n 3
 check "--iterations ends the live view" wait_for "^EXITED:0"
