@@ -373,7 +373,7 @@ static int next_key(struct watch *w, double until)
 static int run_curses(struct watch *w, SCREEN *screen)
 {
 	struct sink k = { .curses = true };
-	double next = w->cur_at + w->interval, until;
+	double next = w->cur_at + w->interval, until, interval;
 	uint64_t done = 0;
 	long shown_second = -1, second;
 	bool dirty = true;
@@ -405,9 +405,13 @@ static int run_curses(struct watch *w, SCREEN *screen)
 			break;
 		if (key != ERR) {
 			dirty = true;
+			interval = w->interval;
 			if (key != KEY_RESIZE &&
 			    !handle_key(w, key, k.rows - VIEW_HEADER_LINES))
 				break;
+			/* + and -: the next sample keeps the new pace. */
+			if (w->interval != interval)
+				next = w->cur_at + w->interval;
 		}
 		if (w->paused) {
 			next = monotonic_seconds() + w->interval;

@@ -15,10 +15,10 @@ trap cleanup EXIT
 screen() { tm capture-pane -p -t view >"$out" 2>/dev/null || : >"$out"; }
 on_screen() { screen; grep -q -- "$1" "$out"; }
 
-# wait_for PATTERN: polls the screen for up to 10 s.
+# wait_for PATTERN [TENTHS]: polls the screen for up to 10 s (or TENTHS/10).
 wait_for() {
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt "${2:-100}" ]; do
 		on_screen "$1" && return 0
 		sleep 0.1
 		i=$((i + 1))
@@ -129,6 +129,22 @@ check "SIGHUP quits with status 129" wait_for "^EXITED:129"
 start --batch -i 0.2
 tm send-keys -t view C-c
 check "^C ends batch mode with status 130" wait_for "EXITED:130"
+
+# + and - set the pace of the very next sample, not only the one after.
+start --watch -i 0.2
+wait_for "last 0\.[0-9]*s" || :
+tm send-keys -t view + + + +
+wait_for "every 3.2s" || :
+screen; total=$(grep "^total since" "$out")
+sleep 1.2
+screen
+check "+ delays the next sample too" eval '[ "$(grep "^total since" "$out")" = "$total" ]'
+check "the sample after + comes at the new pace" wait_for "last 3\.[0-9]*s"
+
+start --watch -i 8
+tm send-keys -t view - - -
+check "- halves 8 s to 1 s" wait_for "every 1.0s"
+check "the sample after - comes at the new pace, not 8 s on" wait_for "last 1\.[0-9]*s" 50
 
 # Without keys on stdin, the view neither spins nor loses its keys.
 start --watch -i 0.2 '</dev/null'
