@@ -14,6 +14,7 @@
 #include "delta.h"
 #include "clock.h"
 #include "exit_codes.h"
+#include "terminal.h"
 #include "view.h"
 
 /* The live view wakes at least this often, to keep its uptime clock. */
@@ -457,7 +458,12 @@ int watch_run(const struct settings *s, struct collector *c,
 		fputs("exitstat: out of memory\n", stderr);
 		return EXITSTAT_FAILURE;
 	}
-	if (!s->batch && isatty(STDOUT_FILENO)) {
+	/*
+	 * A terminal that curses cannot drive (TERM=dumb: no cursor
+	 * addressing) gets plain lines, like batch.
+	 */
+	if (!s->batch && isatty(STDOUT_FILENO) &&
+	    terminal_addresses_cursor(STDOUT_FILENO)) {
 		/* Only the character type: numbers keep their '.' everywhere. */
 		setlocale(LC_CTYPE, "");
 		w.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
@@ -467,8 +473,9 @@ int watch_run(const struct settings *s, struct collector *c,
 			keyboard = stdin;
 		w.key_fd = fileno(keyboard);
 		screen = newterm(NULL, stdout, keyboard);
+		if (!screen)
+			w.utf8 = false;
 	}
-	/* A terminal that curses cannot drive gets plain lines, like batch. */
 	if (screen)
 		status = run_curses(&w, screen);
 	else

@@ -159,6 +159,13 @@ check "no terminal to read keys from: it idles" mostly_idle
 kill -TERM "$(cat "$tmp/pid")"
 check "no terminal to read keys from: SIGTERM ends it" wait_for "^EXITED:143"
 
+# A terminal that cannot address the cursor gets plain lines, as -b does.
+launch="env TERM=dumb" start --watch -i 0.2 -n 2 || :
+check "TERM=dumb: plain lines, every update whole" eval 'wait_for "^EXITED:0" && [ "$(grep -c "^exitstat  host KVMKVMKVM  every 0.2s" "$out")" -eq 2 ] && [ "$(grep -c "^ REASON NAME" "$out")" -eq 2 ]'
+check "TERM=dumb: no escape sequences" eval '! grep -q "$(printf "\033")" "$out"'
+launch="env TERM=no-such-terminal" start --watch -i 0.2 -n 2 || :
+check "an unknown TERM: plain lines too" eval 'wait_for "^EXITED:0" && [ "$(grep -c "^exitstat  host" "$out")" -eq 2 ]'
+
 start --watch -i 0.1 -n 3
 check "--iterations ends the live view" wait_for "^EXITED:0"
 check "--iterations restores the terminal" restored
