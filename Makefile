@@ -69,7 +69,7 @@ $(BUILD)/unit/%.o: tests/unit/%.c $(HEADERS) tests/unit/unit.h Makefile
 	$(CC) $(ALL_CFLAGS) -Itests/unit -c -o $@ $<
 
 # The suite runs three times: plain, under ASan/UBSan, under valgrind;
-# then the unit and command-line suites again built for 32-bit x86 guests.
+# then the unit, command-line and live-view suites built for 32-bit x86.
 check: exitstat tests/exitstat-sim $(BUILD)/unit-tests
 	$(MAKE) BUILD=build/san VARIANT_CFLAGS='$(SAN_CFLAGS)' \
 		build/san/exitstat build/san/exitstat-sim build/san/unit-tests
