@@ -31,6 +31,8 @@ done
 ok "every option in --help exists in the parser"
 man_status=$(sed -n '/^\.Sh EXIT STATUS/,/^\.Sh/p' "$root/man/exitstat.1" | sed -n 's/^\.It \([0-9][0-9]*\)$/\1/p' | tr '\n' ' ')
 check "the man page documents every exit status" [ "$man_status" = "0 1 2 3 126 127 129 130 143 " ]
+sim patched --help
+check "--help gives the status after a signal" stdout_has "ended by a signal:"
 
 for page in "$root"/man/*.[0-9]; do
 	check "$(basename "$page") is clean mdoc" eval '[ -z "$(mandoc -Tlint -W warning "$page" 2>&1)" ]'
