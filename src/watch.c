@@ -55,6 +55,7 @@ struct watch {
 
 	/* Where keys come from in the live view; -1 once there are none. */
 	int key_fd;
+	int empty_reads; /* in a row: key_fd readable, yet no key */
 };
 
 static void install_signals(void)
@@ -362,11 +363,13 @@ static int next_key(struct watch *w, double until)
 		return getch(); /* KEY_RESIZE after a SIGWINCH, or ERR */
 	key = getch();
 	/*
-	 * Readable, yet no key: the input is at its end (stdin from /dev/null
-	 * with no terminal to read instead, a hung-up line).  Waiting on it
-	 * again would return at once, over and over: a busy loop.
+	 * Readable, yet no key, again and again: the input is at its end
+	 * (stdin from /dev/null with no terminal to read instead, a hung-up
+	 * line).  Waiting on it would return at once every time: a busy loop.
 	 */
-	if (key == ERR && !stop_signal)
+	if (key != ERR || stop_signal)
+		w->empty_reads = 0;
+	else if (++w->empty_reads == 3)
 		w->key_fd = -1;
 	return key;
 }
