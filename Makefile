@@ -22,7 +22,8 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -DEXITSTAT_VERSION='"$(VERSION)"' \
 	-Iinclude -Wall -Wextra -Werror $(CURSES_CFLAGS) $(CFLAGS) $(VARIANT_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(VARIANT_CFLAGS)
 
-CORE = cli command delta exit_reasons host parse report snapshot table tsc view watch
+CORE = cli command delta exit_reasons host parse ratio report snapshot table \
+	terminal tsc view watch
 CORE_OBJS = $(CORE:%=$(BUILD)/%.o)
 HEADERS = $(wildcard include/*.h)
 UNIT_SRCS = $(wildcard tests/unit/*.c)
@@ -67,17 +68,28 @@ $(BUILD)/unit/%.o: tests/unit/%.c $(HEADERS) tests/unit/unit.h Makefile
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -c -o $@ $<
 
-# The suite runs three times: plain, under ASan/UBSan, under valgrind.
+# The suite runs three times: plain, under ASan/UBSan, under valgrind;
+# then the unit, command-line and live-view suites built for 32-bit x86.
 check: exitstat tests/exitstat-sim $(BUILD)/unit-tests
 	$(MAKE) BUILD=build/san VARIANT_CFLAGS='$(SAN_CFLAGS)' \
 		build/san/exitstat build/san/exitstat-sim build/san/unit-tests
+	$(MAKE) m32
 	tests/run-all.sh
+
+# 32-bit x86 guests (gcc-multilib, lib32ncurses-dev): no 128-bit integers.
+m32:
+	$(MAKE) BUILD=build/m32 VARIANT_CFLAGS=-m32 \
+		build/m32/exitstat build/m32/exitstat-sim build/m32/unit-tests
+
+check-m32: m32
+	tests/run-all.sh m32
 
 # The client's suites and the host patch's compile checks (6.1 and 6.12).
 test: exitstat tests/exitstat-sim $(BUILD)/unit-tests
 	scripts/install-deps.sh e2e
 	$(MAKE) BUILD=build/san VARIANT_CFLAGS='$(SAN_CFLAGS)' \
 		build/san/exitstat build/san/exitstat-sim build/san/unit-tests
+	$(MAKE) m32
 	EXITSTAT_KERNEL=1 EXITSTAT_E2E=1 tests/run-all.sh
 
 # The patched host booted under QEMU, exitstat run in a nested guest.
@@ -124,4 +136,4 @@ uninstall:
 clean:
 	rm -rf build exitstat tests/exitstat-sim
 
-.PHONY: all check test check-kernel check-e2e demo bench bench-kernel deps run install uninstall clean
+.PHONY: all check check-m32 m32 test check-kernel check-e2e demo bench bench-kernel deps run install uninstall clean

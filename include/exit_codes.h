@@ -9,6 +9,8 @@ enum exitstat_status {
 	EXITSTAT_NO_INTERFACE = 3, /* no hypervisor, or it lacks the leaves */
 	EXITSTAT_CMD_NOEXEC = 126, /* -- COMMAND found but not runnable */
 	EXITSTAT_CMD_NOTFOUND = 127,
+	/* --watch, --batch ended by a signal: this plus its number, as sh. */
+	EXITSTAT_SIGNAL_BASE = 128,
 };
 
 #endif

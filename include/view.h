@@ -24,6 +24,12 @@ struct sink {
 /* One line; text longer than the screen is cut, never wrapped. */
 void sink_line(struct sink *k, bool emphasis, const char *text);
 
+/*
+ * The bytes of text's longest prefix that fits in `cells` terminal cells
+ * in the current locale, never ending inside a character.
+ */
+size_t view_fit_cells(const char *text, int cells);
+
 struct view_model {
 	const struct host_info *host;
 	const struct report_style *style;

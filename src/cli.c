@@ -72,7 +72,8 @@ static const char usage_text[] =
 	"Without -a or -r: the totals and the reasons that have exits.\n"
 	"Exit status: 0 done, 1 output error, 2 usage error,\n"
 	"3 no hypervisor or no exit-statistics interface; with a COMMAND, its\n"
-	"status (126 not runnable, 127 not found).  See exitstat(1).\n";
+	"status (126 not runnable, 127 not found); -w or -b ended by a signal:\n"
+	"128 + its number (130 for ^C).  See exitstat(1).\n";
 
 static enum cli_result usage_error(const char *fmt, const char *what)
 {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "exit_reasons.h"
+#include "ratio.h"
 #include "table.h"
 
 static const double unit_scale[] = {
@@ -79,17 +80,13 @@ static int compare_rows(const void *pa, const void *pb)
 	case SORT_TIME:
 		order = compare_u64_desc(a->cycles, b->cycles);
 		break;
-	case SORT_AVG: {
-		/* Compare cycles/exits without dividing: a.c*b.e vs b.c*a.e. */
-		unsigned __int128 lhs = (unsigned __int128)a->cycles * b->exits;
-		unsigned __int128 rhs = (unsigned __int128)b->cycles * a->exits;
-
+	case SORT_AVG: /* highest average first; no exits, no average: last */
 		if (!a->exits || !b->exits)
 			order = (a->exits == 0) - (b->exits == 0);
 		else
-			order = lhs < rhs ? 1 : lhs > rhs ? -1 : 0;
+			order = -ratio_compare(a->cycles, a->exits, b->cycles,
+					       b->exits);
 		break;
-	}
 	case SORT_NAME:
 		na = exit_reason_name(a->reason);
 		nb = exit_reason_name(b->reason);
@@ -200,26 +197,27 @@ static void print_table(FILE *out, const struct host_info *host,
 	table_add_column(&t, "%TIME", true);
 	for (i = 0; i < snap->count; i++) {
 		const struct reason_stat *st = &snap->reasons[i];
-		char(*cell)[TABLE_CELL] = table_add_row(&t);
-		size_t c = 0;
+		char text[64]; /* the longest figure: 2^64 cycles in ns at 1 Hz */
 
-		if (!cell)
+		if (!table_add_row(&t))
 			break;
-		snprintf(cell[c++], TABLE_CELL, "%" PRIu32, st->reason);
-		snprintf(cell[c++], TABLE_CELL, "%s", name_or_dash(st->reason));
-		snprintf(cell[c++], TABLE_CELL, "%s",
-			 reason_status_name(st->status));
-		snprintf(cell[c++], TABLE_CELL, "%" PRIu64, st->exits);
+		table_cell(&t, "%" PRIu32, st->reason);
+		table_cell(&t, "%s", name_or_dash(st->reason));
+		table_cell(&t, "%s", reason_status_name(st->status));
+		table_cell(&t, "%" PRIu64, st->exits);
 		if (style->seconds > 0)
-			snprintf(cell[c++], TABLE_CELL, "%.1f",
-				 per_second(st->exits, style->seconds));
-		format_time(cell[c++], TABLE_CELL, st->cycles, style);
-		format_number(cell[c++], TABLE_CELL,
+			table_cell(&t, "%.1f", per_second(st->exits, style->seconds));
+		format_time(text, sizeof(text), st->cycles, style);
+		table_cell(&t, "%s", text);
+		format_number(text, sizeof(text),
 			      average_in_unit(st->cycles, st->exits, style), cycles);
-		format_share(cell[c++], TABLE_CELL,
+		table_cell(&t, "%s", text);
+		format_share(text, sizeof(text),
 			     percent_of(st->exits, snap->total_exits));
-		format_share(cell[c++], TABLE_CELL,
+		table_cell(&t, "%s", text);
+		format_share(text, sizeof(text),
 			     percent_of(st->cycles, snap->total_cycles));
+		table_cell(&t, "%s", text);
 	}
 	table_print(&t, out);
 	table_free(&t);

@@ -3,10 +3,34 @@
 #include <curses.h>
 #include <inttypes.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "exit_reasons.h"
 
 #define BAR_WIDTH 10
+
+size_t view_fit_cells(const char *text, int cells)
+{
+	mbstate_t state;
+	size_t used = 0, len = strlen(text), n;
+	int width = 0, w;
+	wchar_t wc;
+
+	memset(&state, 0, sizeof(state));
+	while (used < len) {
+		n = mbrtowc(&wc, text + used, len - used, &state);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+			break; /* not text in this locale: keep what fits so far */
+		w = wcwidth(wc);
+		if (w < 0)
+			w = 1;
+		if (width + w > cells)
+			break;
+		width += w;
+		used += n;
+	}
+	return used;
+}
 
 void sink_line(struct sink *k, bool emphasis, const char *text)
 {
@@ -19,12 +43,20 @@ void sink_line(struct sink *k, bool emphasis, const char *text)
 		return;
 	if (emphasis)
 		attron(A_REVERSE);
-	/* Bytes, not cells, but every cut here falls on ASCII or at the end. */
-	mvaddnstr(k->row, 0, text, k->cols);
+	/* Cut by cells: a bar's block is one cell but three bytes. */
+	mvaddnstr(k->row, 0, text, (int)view_fit_cells(text, k->cols));
 	if (emphasis)
 		attroff(A_REVERSE);
 	clrtoeol();
 	k->row++;
+}
+
+static void append_whole(char *buf, size_t len, const char *piece)
+{
+	size_t used = strlen(buf);
+
+	if (used + strlen(piece) < len)
+		memcpy(buf + used, piece, strlen(piece) + 1);
 }
 
 void view_bar(char *buf, size_t len, double fraction, int width, bool utf8)
@@ -49,9 +81,10 @@ void view_bar(char *buf, size_t len, double fraction, int width, bool utf8)
 		return;
 	}
 	units = (int)(fraction * width * 8 + 0.5);
+	/* Whole blocks only: a short buffer ends the bar, never splits one. */
 	for (i = 0; i < units / 8; i++)
-		strncat(buf, "\u2588", len - strlen(buf) - 1);
-	strncat(buf, eighths[units % 8], len - strlen(buf) - 1);
+		append_whole(buf, len, "\u2588");
+	append_whole(buf, len, eighths[units % 8]);
 }
 
 static bool row_shown(const struct view_model *m, const struct reason_stat *st)

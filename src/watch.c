@@ -7,16 +7,18 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "delta.h"
 #include "clock.h"
 #include "exit_codes.h"
+#include "terminal.h"
 #include "view.h"
 
-/* getch() wakes at least this often, to notice signals. */
-#define MAX_WAIT_MS 250
+/* The live view wakes at least this often, to keep its uptime clock. */
+#define MAX_WAIT 0.25
 
 static volatile sig_atomic_t stop_signal;
 
@@ -50,6 +52,10 @@ struct watch {
 	bool paused, show_zero, show_help, since_reset, utf8;
 	double interval;
 	int scroll;
+
+	/* Where keys come from in the live view; -1 once there are none. */
+	int key_fd;
+	int empty_reads; /* in a row: key_fd readable, yet no key */
 };
 
 static void install_signals(void)
@@ -194,16 +200,39 @@ static bool print_interval(struct watch *w, bool first)
 	return true;
 }
 
-static void sleep_until(double when)
+/*
+ * Sleeps until `when` (monotonic seconds), a signal, or input on key_fd
+ * (-1: none); true when there is input.  The stop signals (and SIGWINCH)
+ * are blocked from the last look at stop_signal until pselect() unblocks
+ * them atomically: one arriving in between cuts the wait short instead of
+ * being noticed a whole interval late.
+ */
+static bool wait_until(double when, int key_fd)
 {
-	double left = when - monotonic_seconds();
+	sigset_t blocked, unblocked;
 	struct timespec ts;
+	double left;
+	fd_set keys;
+	int ready = 0;
 
-	if (left <= 0)
-		return;
-	ts.tv_sec = (time_t)left;
-	ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
-	nanosleep(&ts, NULL); /* a signal ends it early: the loop checks */
+	sigemptyset(&blocked);
+	sigaddset(&blocked, SIGINT);
+	sigaddset(&blocked, SIGTERM);
+	sigaddset(&blocked, SIGHUP);
+	sigaddset(&blocked, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &blocked, &unblocked);
+	left = when - monotonic_seconds();
+	if (!stop_signal && left > 0) {
+		ts.tv_sec = (time_t)left;
+		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+		FD_ZERO(&keys);
+		if (key_fd >= 0)
+			FD_SET(key_fd, &keys);
+		ready = pselect(key_fd + 1, key_fd >= 0 ? &keys : NULL, NULL,
+				NULL, &ts, &unblocked);
+	}
+	sigprocmask(SIG_SETMASK, &unblocked, NULL);
+	return ready > 0;
 }
 
 static int run_batch(struct watch *w)
@@ -212,8 +241,10 @@ static int run_batch(struct watch *w)
 	double next = w->cur_at + w->interval;
 	uint64_t done = 0;
 
-	while (!stop_signal) {
-		sleep_until(next);
+	for (;;) {
+		/* Woken early by another signal (SIGCONT, ...): sleep on. */
+		while (!stop_signal && monotonic_seconds() < next)
+			wait_until(next, -1);
 		if (stop_signal)
 			break;
 		if (!sample(w))
@@ -315,14 +346,42 @@ static bool handle_key(struct watch *w, int key, int page)
 	return true;
 }
 
+/*
+ * The next key, waiting until `until` for one; ERR when none came (a
+ * signal, the time is up, or the keys ran out).  Keys typed ahead are
+ * taken first, so the wait only starts when curses holds none.
+ */
+static int next_key(struct watch *w, double until)
+{
+	int key;
+
+	timeout(0);
+	key = getch();
+	if (key != ERR || stop_signal)
+		return key;
+	if (!wait_until(until, w->key_fd))
+		return getch(); /* KEY_RESIZE after a SIGWINCH, or ERR */
+	key = getch();
+	/*
+	 * Readable, yet no key, again and again: the input is at its end
+	 * (stdin from /dev/null with no terminal to read instead, a hung-up
+	 * line).  Waiting on it would return at once every time: a busy loop.
+	 */
+	if (key != ERR || stop_signal)
+		w->empty_reads = 0;
+	else if (++w->empty_reads == 3)
+		w->key_fd = -1;
+	return key;
+}
+
 static int run_curses(struct watch *w, SCREEN *screen)
 {
 	struct sink k = { .curses = true };
-	double next = w->cur_at + w->interval;
+	double next = w->cur_at + w->interval, until, interval;
 	uint64_t done = 0;
 	long shown_second = -1, second;
 	bool dirty = true;
-	int status = EXITSTAT_OK, key, wait_ms;
+	int status = EXITSTAT_OK, key;
 
 	cbreak();
 	noecho();
@@ -342,18 +401,21 @@ static int run_curses(struct watch *w, SCREEN *screen)
 		}
 		if (w->settings->iterations && done >= w->settings->iterations)
 			break;
-		wait_ms = (int)((next - monotonic_seconds()) * 1000);
-		if (w->paused || wait_ms > MAX_WAIT_MS)
-			wait_ms = MAX_WAIT_MS;
-		timeout(wait_ms < 0 ? 0 : wait_ms);
-		key = getch();
+		until = monotonic_seconds() + MAX_WAIT;
+		if (!w->paused && next < until)
+			until = next;
+		key = next_key(w, until);
 		if (stop_signal)
 			break;
 		if (key != ERR) {
 			dirty = true;
+			interval = w->interval;
 			if (key != KEY_RESIZE &&
 			    !handle_key(w, key, k.rows - VIEW_HEADER_LINES))
 				break;
+			/* + and -: the next sample keeps the new pace. */
+			if (w->interval != interval)
+				next = w->cur_at + w->interval;
 		}
 		if (w->paused) {
 			next = monotonic_seconds() + w->interval;
@@ -387,8 +449,10 @@ int watch_run(const struct settings *s, struct collector *c,
 		.nreasons = nreasons,
 		.interval = s->interval,
 		.show_zero = s->mode != MODE_SUMMARY,
+		.key_fd = -1,
 	};
 	SCREEN *screen = NULL;
+	FILE *keyboard = NULL;
 	int status;
 
 	install_signals();
@@ -397,17 +461,30 @@ int watch_run(const struct settings *s, struct collector *c,
 		fputs("exitstat: out of memory\n", stderr);
 		return EXITSTAT_FAILURE;
 	}
-	if (!s->batch && isatty(STDOUT_FILENO)) {
+	/*
+	 * A terminal that curses cannot drive (TERM=dumb: no cursor
+	 * addressing) gets plain lines, like batch.
+	 */
+	if (!s->batch && isatty(STDOUT_FILENO) &&
+	    terminal_addresses_cursor(STDOUT_FILENO)) {
 		/* Only the character type: numbers keep their '.' everywhere. */
 		setlocale(LC_CTYPE, "");
 		w.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-		screen = newterm(NULL, stdout, stdin);
+		/* Keys from the terminal even when stdin is redirected, as less(1). */
+		keyboard = isatty(STDIN_FILENO) ? stdin : fopen("/dev/tty", "r");
+		if (!keyboard)
+			keyboard = stdin;
+		w.key_fd = fileno(keyboard);
+		screen = newterm(NULL, stdout, keyboard);
+		if (!screen)
+			w.utf8 = false;
 	}
-	/* A terminal that curses cannot drive gets plain lines, like batch. */
 	if (screen)
 		status = run_curses(&w, screen);
 	else
 		status = run_batch(&w);
+	if (keyboard && keyboard != stdin)
+		fclose(keyboard);
 
 	snapshot_free(&w.baseline);
 	snapshot_free(&w.cur);
@@ -415,5 +492,8 @@ int watch_run(const struct settings *s, struct collector *c,
 		snapshot_free(&w.prev);
 	if (status == EXITSTAT_FAILURE && !ferror(stdout))
 		fputs("exitstat: out of memory\n", stderr);
+	/* As a shell reports a process a signal ended: 130 for ^C, 143, 129. */
+	if (status == EXITSTAT_OK && stop_signal)
+		status = EXITSTAT_SIGNAL_BASE + stop_signal;
 	return status;
 }

@@ -30,7 +30,9 @@ for opt in $help_opts; do
 done
 ok "every option in --help exists in the parser"
 man_status=$(sed -n '/^\.Sh EXIT STATUS/,/^\.Sh/p' "$root/man/exitstat.1" | sed -n 's/^\.It \([0-9][0-9]*\)$/\1/p' | tr '\n' ' ')
-check "the man page documents every exit status" [ "$man_status" = "0 1 2 3 126 127 " ]
+check "the man page documents every exit status" [ "$man_status" = "0 1 2 3 126 127 129 130 143 " ]
+sim patched --help
+check "--help gives the status after a signal" stdout_has "ended by a signal:"
 
 for page in "$root"/man/*.[0-9]; do
 	check "$(basename "$page") is clean mdoc" eval '[ -z "$(mandoc -Tlint -W warning "$page" 2>&1)" ]'
@@ -242,6 +244,22 @@ wait "$pid"
 status=$?
 set -e
 check "batch after a stall: no burst of short intervals" eval 'status_is 0 && jq -e -s "length == 4 and all(.[]; .seconds > 0.15)" "$out" >/dev/null'
+
+# A signal ends batch mode at once, with 128 + its number as a shell reports
+# it, so that a loop around exitstat can be stopped.
+for sig in INT:130 TERM:143 HUP:129; do
+	set +e
+	EXITSTAT_SIM=$scenarios/busy.sim $WRAP "$SIM" -b -i 30 -f json >"$out" 2>"$err" &
+	pid=$!
+	sleep 1
+	started=$(date +%s%N)
+	kill -"${sig%:*}" "$pid"
+	wait "$pid"
+	status=$?
+	took=$((($(date +%s%N) - started) / 1000000))
+	set -e
+	check "batch ends on SIG${sig%:*} with status ${sig#*:}, in ${took} ms" eval 'status_is ${sig#*:} && [ "$took" -lt 2000 ] && stderr_empty'
+done
 
 # --- exitstat -- COMMAND -------------------------------------------------------
 sim busy -- true

@@ -37,6 +37,21 @@ run() {
 
 valgrind="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 
+# The 32-bit x86 build: the unit, command-line and live-view suites.
+run_m32() {
+	run unit-m32 build/m32/unit-tests
+	run cli-m32 env SUITE=cli-m32 SIM=build/m32/exitstat-sim REAL=build/m32/exitstat tests/cli.sh
+	run watch-m32 env SUITE=watch-m32 SIM="$PWD/build/m32/exitstat-sim" tests/watch.sh
+}
+
+# run-all.sh m32: those alone (make check-m32).
+if [ "${1:-}" = m32 ]; then
+	run_m32
+	echo "$total_passed passed, $total_failed failed"
+	[ "$total_failed" -eq 0 ]
+	exit
+fi
+
 run unit build/unit-tests
 run install tests/install.sh
 run deps tests/deps.sh
@@ -47,6 +62,7 @@ run watch env SIM="$PWD/tests/exitstat-sim" tests/watch.sh
 run watch-asan env SUITE=watch-asan SIM="$PWD/build/san/exitstat-sim" tests/watch.sh
 run unit-valgrind $valgrind build/unit-tests
 run cli-valgrind env SUITE=cli-valgrind WRAP="$valgrind" SIM=tests/exitstat-sim REAL=./exitstat tests/cli.sh
+run_m32
 
 # The host patch, compile-checked against Debian's kernel sources.
 if [ "${EXITSTAT_KERNEL:-0}" = 1 ]; then

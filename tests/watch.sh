@@ -15,10 +15,10 @@ trap cleanup EXIT
 screen() { tm capture-pane -p -t view >"$out" 2>/dev/null || : >"$out"; }
 on_screen() { screen; grep -q -- "$1" "$out"; }
 
-# wait_for PATTERN: polls the screen for up to 10 s.
+# wait_for PATTERN [TENTHS]: polls the screen for up to 10 s (or TENTHS/10).
 wait_for() {
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt "${2:-100}" ]; do
 		on_screen "$1" && return 0
 		sleep 0.1
 		i=$((i + 1))
@@ -27,6 +27,7 @@ wait_for() {
 }
 
 # start ARGS...: the view in a fresh 100x30 window; its pid in $tmp/pid.
+# $launch, if set, runs the view's shell (env TERM=dumb, setsid).
 start() {
 	tm kill-server 2>/dev/null || true
 	# A new server each time: a dying one may refuse the next session.
@@ -34,9 +35,24 @@ start() {
 	socket="exitstat-test-$$-$run"
 	rm -f "$tmp/pid"
 	tm -f /dev/null new-session -d -s view -x 100 -y 30 \
-		"sh -c 'echo \$\$ >$tmp/pid; EXITSTAT_SIM=$scenarios/busy.sim exec $WRAP $SIM $*'; echo EXITED:\$?; sleep 60"
+		"${launch:-} sh -c 'echo \$\$ >$tmp/pid; EXITSTAT_SIM=$scenarios/busy.sim exec $WRAP $SIM $*'; echo EXITED:\$?; sleep 60"
 	wait_for "^exitstat  host KVMKVMKVM"
 }
+
+# mostly_idle: the view used under a quarter of a CPU over two seconds
+# (a busy loop uses nearly all of one, even on a loaded machine).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$(cat "$tmp/pid")/stat"; }
+mostly_idle() {
+	hz=$(getconf CLK_TCK)
+	before=$(cpu_ticks) || return 1
+	sleep 2
+	after=$(cpu_ticks) || return 1
+	echo "    CPU: $((after - before)) ticks in 2 s at $hz a second"
+	[ $((after - before)) -lt $((hz / 2)) ]
+}
+
+# bar_of REASON: the share bar at the end of a reason's row.
+bar_of() { screen; awk -v r="$1" '$1 == r && NF == 8 { print $8 }' "$out"; }
 
 first_reason() { screen; awk '/REASON/ { getline; print $1; exit }' "$out"; }
 restored() { [ "$(tm display -p -t view '#{alternate_on}')" = 0 ]; }
@@ -95,15 +111,60 @@ tm send-keys -t view q
 check "q quits with status 0" wait_for "^EXITED:0"
 check "q restores the terminal" restored
 
+# 128 + the signal, as a shell reports it: a loop around exitstat stops.
 start --watch -i 0.2
 tm send-keys -t view C-c
-check "SIGINT quits with status 0" wait_for "^EXITED:0"
+check "SIGINT quits with status 130" wait_for "^EXITED:130"
 check "SIGINT restores the terminal" restored
 
 start --watch -i 0.2
 kill -TERM "$(cat "$tmp/pid")"
-check "SIGTERM quits" wait_for "^EXITED:0"
+check "SIGTERM quits with status 143" wait_for "^EXITED:143"
 check "SIGTERM restores the terminal" restored
+
+start --watch -i 0.2
+kill -HUP "$(cat "$tmp/pid")"
+check "SIGHUP quits with status 129" wait_for "^EXITED:129"
+
+start --batch -i 0.2
+tm send-keys -t view C-c
+check "^C ends batch mode with status 130" wait_for "EXITED:130"
+
+# + and - set the pace of the very next sample, not only the one after.
+start --watch -i 0.2
+wait_for "last 0\.[0-9]*s" || :
+tm send-keys -t view + + + +
+wait_for "every 3.2s" || :
+screen; total=$(grep "^total since" "$out")
+sleep 1.2
+screen
+check "+ delays the next sample too" eval '[ "$(grep "^total since" "$out")" = "$total" ]'
+check "the sample after + comes at the new pace" wait_for "last 3\.[0-9]*s"
+
+start --watch -i 8
+tm send-keys -t view - - -
+check "- halves 8 s to 1 s" wait_for "every 1.0s"
+check "the sample after - comes at the new pace, not 8 s on" wait_for "last 1\.[0-9]*s" 50
+
+# Without keys on stdin, the view neither spins nor loses its keys.
+start --watch -i 0.2 '</dev/null'
+check "stdin from /dev/null: the view idles between samples" mostly_idle
+check "stdin from /dev/null: still updating" wait_for "last 0\.[0-9]*s"
+tm send-keys -t view q
+check "stdin from /dev/null: keys come from the terminal" wait_for "^EXITED:0"
+
+launch="setsid" start --watch -i 0.2 '</dev/null'
+check "no terminal to read keys from: the view still draws" on_screen "^ REASON NAME"
+check "no terminal to read keys from: it idles" mostly_idle
+kill -TERM "$(cat "$tmp/pid")"
+check "no terminal to read keys from: SIGTERM ends it" wait_for "^EXITED:143"
+
+# A terminal that cannot address the cursor gets plain lines, as -b does.
+launch="env TERM=dumb" start --watch -i 0.2 -n 2 || :
+check "TERM=dumb: plain lines, every update whole" eval 'wait_for "^EXITED:0" && [ "$(grep -c "^exitstat  host KVMKVMKVM  every 0.2s" "$out")" -eq 2 ] && [ "$(grep -c "^ REASON NAME" "$out")" -eq 2 ]'
+check "TERM=dumb: no escape sequences" eval '! grep -q "$(printf "\033")" "$out"'
+launch="env TERM=no-such-terminal" start --watch -i 0.2 -n 2 || :
+check "an unknown TERM: plain lines too" eval 'wait_for "^EXITED:0" && [ "$(grep -c "^exitstat  host" "$out")" -eq 2 ]'
 
 start --watch -i 0.1 -n 3
 check "--iterations ends the live view" wait_for "^EXITED:0"
@@ -120,6 +181,16 @@ check "--units shows time" on_screen "TIME(us)"
 export LC_ALL=C.UTF-8
 start --watch -i 0.2
 check "UTF-8 bars in a UTF-8 locale" on_screen "^ *10 CPUID .* █"
+# The bar is cut by cells: its length is the share's, at any width it fits.
+tm send-keys -t view p
+wait_for PAUSED || :
+wide_bar=$(bar_of 10)
+tm resize-window -t view -x 95 -y 30
+sleep 0.5
+check "a UTF-8 bar is whole at the narrowest width that fits it" eval '[ -n "$wide_bar" ] && [ "$(bar_of 10)" = "$wide_bar" ]'
+tm resize-window -t view -x 94 -y 30
+sleep 0.5
+check "one cell narrower the bar is left out, not cut" eval 'screen; grep -Eq "^ +10 CPUID .* [0-9.]+$" "$out"'
 tm send-keys -t view q
 wait_for "^EXITED:0" || true
 

@@ -9,6 +9,8 @@ int main(void)
 	test_decode();
 	test_report();
 	test_delta();
+	test_ratio();
+	test_view();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
 }

@@ -62,25 +62,43 @@ static void test_json_string(void)
 
 static void test_table(void)
 {
-	char *buf = NULL;
-	char(*row)[TABLE_CELL];
+	static const char long_text[] =
+		"18446744073709551616000000000.000 and then some more";
+	char *buf = NULL, want[256];
 	struct table t;
 
 	table_init(&t);
 	table_add_column(&t, "N", true);
 	table_add_column(&t, "NAME", false);
-	row = table_add_row(&t);
-	strcpy(row[0], "10");
-	strcpy(row[1], "CPUID");
-	row = table_add_row(&t);
-	strcpy(row[0], "4294967296");
-	strcpy(row[1], "X");
+	table_add_row(&t);
+	table_cell(&t, "%d", 10);
+	table_cell(&t, "CPUID");
+	table_add_row(&t);
+	table_cell(&t, "4294967296");
+	table_cell(&t, "X");
 	CAPTURE(buf, table_print(&t, out));
 	table_free(&t);
 	CHECK(buf && strcmp(buf, "         N  NAME\n"
 				 "        10  CPUID\n"
 				 "4294967296  X\n") == 0,
 	      "table columns fit the widest cell");
+	free(buf);
+
+	/* Cells used to be cut at 31 characters without a word. */
+	table_init(&t);
+	table_add_column(&t, "TIME", true);
+	table_add_column(&t, "NAME", false);
+	table_add_row(&t);
+	table_cell(&t, "%s", long_text);
+	table_cell(&t, "%s", long_text);
+	CHECK(!table_cell(&t, "x") && t.failed,
+	      "a cell past the last column is refused, not dropped silently");
+	CAPTURE(buf, table_print(&t, out));
+	table_free(&t);
+	snprintf(want, sizeof(want), "%*s  NAME\n%s  %s\n",
+		 (int)strlen(long_text), "TIME", long_text, long_text);
+	CHECK(buf && strcmp(buf, want) == 0,
+	      "table cells longer than 31 characters are printed whole");
 	free(buf);
 }
 

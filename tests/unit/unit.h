@@ -23,5 +23,7 @@ void test_reasons(void);
 void test_decode(void);
 void test_report(void);
 void test_delta(void);
+void test_ratio(void);
+void test_view(void);
 
 #endif
