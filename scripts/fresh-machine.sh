@@ -51,7 +51,10 @@ debootstrap --variant=minbase --include=git,make,ca-certificates \
 	"$codename" "$dir" "$mirror" >"$dir/debootstrap.log" 2>&1 ||
 	{ tail -20 "$dir/debootstrap.log" >&2; die "debootstrap failed"; }
 say "base system in $(($(date +%s) - started)) s"
-cp /etc/apt/sources.list.d/*.sources "$dir/etc/apt/sources.list.d/" 2>/dev/null || true
+# The same sources as this machine (security updates too), each once.
+rm -f "$dir/etc/apt/sources.list"
+cp /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list \
+	"$dir/etc/apt/sources.list.d/" 2>/dev/null || true
 [ ! -s /etc/apt/sources.list ] || cp /etc/apt/sources.list "$dir/etc/apt/sources.list"
 cp /etc/resolv.conf "$dir/etc/resolv.conf"
 
