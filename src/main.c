@@ -46,13 +46,14 @@ static int run_command(const struct settings *s, struct collector *c,
 	struct snapshot before, after, during;
 	char self_note[96];
 	const char *notes[] = { NOTE_VM_WIDE, self_note, NULL };
+	bool exec_failed;
 	int status;
 
 	if (!snapshot_take(c, list, n, host->wide_counts, &before)) {
 		oom();
 		return EXITSTAT_FAILURE;
 	}
-	status = s->command ? command_run(s->command, &style->seconds) : 0;
+	status = command_run(s->command, &style->seconds, &exec_failed);
 	if (!snapshot_take(c, list, n, host->wide_counts, &after) ||
 	    !snapshot_delta(&before, &after, s->include_self, &during)) {
 		oom();
@@ -68,7 +69,7 @@ static int run_command(const struct settings *s, struct collector *c,
 		snapshot_keep_counted(&during);
 	if (s->sort_given || s->mode != MODE_REASONS)
 		report_sort(during.reasons, during.count, s->sort);
-	if (status != EXITSTAT_CMD_NOTFOUND && status != EXITSTAT_CMD_NOEXEC)
+	if (!exec_failed)
 		report_snapshot(stderr, host, &during, style, notes);
 	snapshot_free(&before);
 	snapshot_free(&after);

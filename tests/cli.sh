@@ -257,6 +257,15 @@ sim busy -- /nonexistent/command
 expect_error "-- a command that does not exist: 127" 127 "cannot run '/nonexistent/command'"
 sim busy -- "$scenarios/busy.sim"
 expect_error "-- a command that cannot be run: 126" 126 "Permission denied"
+sim busy -- sh -c 'exit 127'
+check "-- a command that itself exits 127: its status and the report" eval 'status_is 127 && stderr_has "^total: 9 exits"'
+sim busy -- sh -c 'exit 126'
+check "-- a command that itself exits 126: its status and the report" eval 'status_is 126 && stderr_has "^total: 9 exits"'
+set +e
+EXITSTAT_SIM=$scenarios/busy.sim env --ignore-signal=CHLD $WRAP "$SIM" -- sh -c 'exit 5' >"$out" 2>"$err"
+status=$?
+set -e
+check "-- COMMAND with SIGCHLD inherited as ignored: the real status" eval 'status_is 5 && stderr_has "^total: 9 exits"'
 sim busy -f json -- true
 check "-- COMMAND with JSON on stderr" eval 'jq -e ".total.exits == 9 and .seconds > 0 and (.notes | length) == 2" "$err" >/dev/null'
 sim busy -f json --include-self -- true
