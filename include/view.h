@@ -34,6 +34,9 @@ struct view_model {
 	uint64_t recent_cycles;
 	double uptime;		      /* seconds since the view started */
 	bool since_reset;	      /* baseline is a reset, not VM start */
+	bool since_counter_reset;     /* baseline is the host's counter reset */
+	bool counter_reset;	      /* ... noticed at the last sample */
+	uint64_t recent_other;	      /* other exits over the last interval */
 	bool include_self;
 	uint64_t self_per_refresh;
 	bool paused;

@@ -22,7 +22,10 @@ static struct snapshot make(struct reason_stat *rows, uint64_t r10,
 	s.total_exits = total;
 	s.total_cycles = r10 * 100 + r30 * 10;
 	s.self_at_cpuid_read = self;
+	s.self_at_cpuid_cycles = self;
 	s.self_at_total_read = self + 2;
+	s.self_at_total_cycles = self + 2;
+	s.self_cost = 100; /* as every exit of reason 10 here */
 	return s;
 }
 
@@ -47,16 +50,18 @@ void test_delta(void)
 	CHECK(snapshot_delta(&a, &b, false, &d) && d.reasons[0].exits == 46 &&
 		      d.reasons[1].exits == 7 && d.total_exits == 146,
 	      "own CPUID exits taken out of reason 10 and the total");
-	CHECK(d.reasons[0].cycles == 20000 && d.total_cycles == 20070,
-	      "cycles are not corrected");
+	CHECK(d.reasons[0].cycles == 46 * 100 && d.total_cycles == 4600 + 70,
+	      "own CPUID cycles taken out alike, at the measured cost");
 	snapshot_free(&d);
 	CHECK(snapshot_delta(&a, &b, true, &d) && d.reasons[0].exits == 200 &&
-		      d.total_exits == 300,
-	      "--include-self keeps them");
+		      d.total_exits == 300 && d.reasons[0].cycles == 20000 &&
+		      d.total_cycles == 20070,
+	      "--include-self keeps them, counts and cycles");
 	snapshot_free(&d);
 
 	b = make(two_later, 1100, 57, 2300, 454, true);
-	CHECK(snapshot_delta(&a, &b, false, &d) && d.reasons[0].exits == 0,
+	CHECK(snapshot_delta(&a, &b, false, &d) && d.reasons[0].exits == 0 &&
+		      d.reasons[0].cycles == 0,
 	      "the correction never goes below zero");
 	snapshot_free(&d);
 
@@ -68,7 +73,7 @@ void test_delta(void)
 	      "32-bit wrap and correction together");
 	snapshot_free(&d);
 
-	CHECK(snapshot_zero_like(&b, &z) && z.count == 2 &&
+	CHECK(snapshot_zero_like(&b, 0, &z) && z.count == 2 &&
 		      z.reasons[1].reason == 30 && z.reasons[1].exits == 0 &&
 		      z.self_at_total_read == 0,
 	      "zero baseline keeps the reasons");
@@ -76,6 +81,15 @@ void test_delta(void)
 		      d.reasons[0].exits == 0x30 - 26 &&
 		      d.total_exits == 0x40 - 28,
 	      "since VM start: all own CPUIDs so far are taken out");
+	snapshot_free(&d);
+	snapshot_free(&z);
+
+	/* A reset noticed by the snapshot that began at 20: zeros from there. */
+	CHECK(snapshot_zero_like(&b, 20, &z) &&
+		      snapshot_delta(&z, &b, false, &d) &&
+		      d.reasons[0].exits == 0x30 - 6 &&
+		      d.total_exits == 0x40 - 8,
+	      "since a counter reset: only own CPUIDs after it are taken out");
 	snapshot_free(&d);
 	snapshot_free(&z);
 
