@@ -49,7 +49,7 @@ struct view_model {
 /* Lines above the reason rows, in curses mode. */
 #define VIEW_HEADER_LINES 5
 
-/* How many reason rows the model shows (zero rows hidden or not). */
+/* How many rows the model shows (zero rows hidden or not; other too). */
 int view_visible_rows(const struct view_model *m);
 
 void view_draw(struct sink *k, const struct view_model *m);

@@ -68,7 +68,7 @@ int view_visible_rows(const struct view_model *m)
 	for (i = 0; i < m->since->count; i++)
 		if (row_shown(m, &m->since->reasons[i]))
 			n++;
-	return n;
+	return n + (m->since->other_exits || m->since->other_cycles);
 }
 
 static void format_duration(char *buf, size_t len, double seconds)

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "delta.h"
+#include "figures.h"
 #include "leaves.h"
 #include "unit.h"
 #include "view.h"
@@ -27,6 +28,34 @@ static struct snapshot make(struct reason_stat *rows, uint64_t r10,
 	s.self_at_total_cycles = self + 2;
 	s.self_cost = 100; /* as every exit of reason 10 here */
 	return s;
+}
+
+static void test_figures(void)
+{
+	struct reason_stat rows[3] = {
+		{ .reason = 10, .exits = 60, .cycles = 600 },
+		{ .reason = 30, .exits = 30, .cycles = 0 },
+		{ .reason = 48, .exits = 0, .cycles = 50 },
+	};
+	struct snapshot s = { .count = 3, .reasons = rows,
+			      .total_exits = 100, .total_cycles = 1000 };
+
+	figures_settle(&s);
+	CHECK(s.other_exits == 10 && s.other_cycles == 350 &&
+		      !s.exits_exceed && !s.cycles_exceed,
+	      "the other row holds what the reasons leave of the totals");
+	CHECK(exits_share(&s, 60) == 60.0 && cycles_share(&s, 50) == 5.0,
+	      "shares of the totals");
+	s.total_exits = 50; /* a 32-bit total that wrapped */
+	figures_settle(&s);
+	CHECK(s.exits_exceed && s.other_exits == 0 &&
+		      exits_share(&s, 30) < 0 && exits_share(&s, 0) < 0 &&
+		      cycles_share(&s, 600) == 60.0,
+	      "parts above a wrapped total: every exit share unknown");
+	s.total_exits = 100;
+	figures_present(&s, MODE_SUMMARY, true, SORT_COUNT);
+	CHECK(s.count == 3 && s.reasons[2].reason == 48,
+	      "a row with cycles but no exits is still shown");
 }
 
 void test_delta(void)
@@ -92,6 +121,8 @@ void test_delta(void)
 	      "since a counter reset: only own CPUIDs after it are taken out");
 	snapshot_free(&d);
 	snapshot_free(&z);
+
+	test_figures();
 
 	view_bar(bar, sizeof(bar), 0.5, 10, false);
 	CHECK(strcmp(bar, "#####") == 0, "ASCII bar");
