@@ -130,8 +130,11 @@ static uint64_t measure_self_cost(struct collector *c,
 	return join_u32(again.ebx, again.ecx) - join_u32(first->ebx, first->ecx);
 }
 
-/* Reads one listed reason, or knows it from the last read. */
-static void read_reason(struct reader *r, size_t i, struct snapshot *out)
+/*
+ * Reads one listed reason, or knows it from the last read.  Returns true
+ * when it measured the self-exit cost (reason 10, read in full).
+ */
+static bool read_reason(struct reader *r, size_t i, struct snapshot *out)
 {
 	const struct reason_stat *last = &r->last[i];
 	const uint32_t reason = r->reasons[i];
@@ -140,14 +143,14 @@ static void read_reason(struct reader *r, size_t i, struct snapshot *out)
 
 	if (r->primed && settled_empty(last)) {
 		*st = *last;
-		return;
+		return false;
 	}
 	collector_query(r->collector, LEAF_REASON_EXITS, reason, &exits);
 	if (reason == SELF_EXIT_REASON)
 		out->self_at_cpuid_read = r->collector->issued;
 	*st = reason_stat_decode(reason, &exits, &cycles, r->wide_counts);
 	if (st->status == REASON_UNDEFINED)
-		return;
+		return false;
 	/* No exit since the last read, no new cycles; none ever, none at all. */
 	if (reason != SELF_EXIT_REASON &&
 	    (r->primed ? st->exits == last->exits : st->exits == 0)) {
@@ -155,7 +158,7 @@ static void read_reason(struct reader *r, size_t i, struct snapshot *out)
 			st->cycles = last->cycles;
 		if (st->cycles)
 			st->status = REASON_COUNTED;
-		return;
+		return false;
 	}
 	if (reason == SELF_EXIT_REASON) {
 		out->self_at_cpuid_cycles = r->collector->issued;
@@ -165,6 +168,7 @@ static void read_reason(struct reader *r, size_t i, struct snapshot *out)
 				&cycles);
 	}
 	*st = reason_stat_decode(reason, &exits, &cycles, r->wide_counts);
+	return reason == SELF_EXIT_REASON;
 }
 
 /* Counters below their last reading: the host started them again. */
@@ -188,17 +192,14 @@ static void take_once(struct reader *r, struct snapshot *out)
 {
 	struct collector *c = r->collector;
 	struct cpuid_regs exits, cycles;
-	bool listed_self = false;
+	bool measured = false;
 	size_t i;
 
 	out->started_at = c->issued;
-	for (i = 0; i < r->count; i++) {
-		read_reason(r, i, out);
-		if (r->reasons[i] == SELF_EXIT_REASON &&
-		    out->reasons[i].status != REASON_UNDEFINED)
-			listed_self = true;
-	}
-	if (!listed_self)
+	for (i = 0; i < r->count; i++)
+		if (read_reason(r, i, out))
+			measured = true;
+	if (!measured)
 		out->self_cost = measure_self_cost(c, &cycles);
 
 	collector_query(c, LEAF_TOTAL_EXITS, 0, &exits);
