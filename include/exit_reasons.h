@@ -11,9 +11,6 @@
 /* Linux-style name ("EPT_VIOLATION"), or NULL for a number with none. */
 const char *exit_reason_name(uint32_t reason);
 
-/* The SDM's own words for the reason, or NULL. */
-const char *exit_reason_summary(uint32_t reason);
-
 /*
  * Case-insensitive lookup of a name, with or without "EXIT_REASON_",
  * including the SDM's instruction names ("rdmsr", "vmxoff").

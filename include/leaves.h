@@ -17,8 +17,10 @@
 /* The reason every CPUID, the client's own included, is counted under. */
 #define SELF_EXIT_REASON	10u
 
-/* Reasons a snapshot of "all" covers: 0 to 75. */
+/* Reasons --all lists: 0 to 75.  Above them, those with exits. */
 #define SCAN_REASONS		76u
+/* Reasons the host can answer: 0 to 85, the last the SDM defines. */
+#define READ_REASONS		86u
 
 static inline uint64_t join_u32(uint32_t high, uint32_t low)
 {

@@ -13,18 +13,34 @@ enum out_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
 enum sort_key { SORT_COUNT, SORT_RATE, SORT_TIME, SORT_AVG, SORT_REASON, SORT_NAME };
 enum time_unit { UNIT_CYCLES, UNIT_NS, UNIT_US, UNIT_MS, UNIT_S };
 
+/* Where the figures of a report start counting. */
+enum report_since {
+	SINCE_VM_START,
+	SINCE_VIEW_RESET,    /* the r key of the live view */
+	SINCE_COUNTER_RESET, /* the host's counters went back */
+	SINCE_COMMAND,	     /* the start of -- COMMAND */
+};
+
+/* The JSON "schema" field: bumped when a field changes meaning or goes. */
+#define REPORT_SCHEMA "exitstat/1"
+
 struct report_style {
 	enum out_format format;
 	enum sort_key sort;
 	enum time_unit unit;
 	uint64_t tsc_hz; /* needed unless unit is UNIT_CYCLES */
 	/*
-	 * Seconds the figures cover when they are a delta, which adds rate
-	 * columns; 0 for figures since the VM started.
+	 * Seconds of the last interval (the command's run for -- COMMAND),
+	 * which the rates are over; 0 when there is none.
 	 */
 	double seconds;
-	double timestamp;   /* seconds since the epoch, for batch lines; or 0 */
+	double timestamp;   /* seconds since the epoch; 0: now */
 	bool no_csv_header; /* batch lines after the first */
+	enum report_since since;
+	bool counter_reset; /* a reset of the host's counters was noticed */
+	bool include_self;
+	uint64_t self_exits; /* the client's own CPUIDs the figures span */
+	uint64_t self_cost;  /* cycles of one of them */
 };
 
 const char *time_unit_name(enum time_unit unit);
@@ -34,9 +50,6 @@ double cycles_in_unit(uint64_t cycles, const struct report_style *style);
 double average_in_unit(uint64_t cycles, uint64_t exits,
 		       const struct report_style *style);
 
-/* Percent, or -1 when unknown: a 32-bit total that wrapped is below its part. */
-double percent_of(uint64_t part, uint64_t whole);
-
 /* Cycles as a whole number, or time in the style's unit with 3 decimals. */
 void format_time(char *buf, size_t len, uint64_t cycles,
 		 const struct report_style *style);
@@ -45,8 +58,10 @@ void format_time(char *buf, size_t len, uint64_t cycles,
 void report_sort(struct reason_stat *rows, size_t n, enum sort_key key);
 
 /*
- * Prints the snapshot's reasons in the order they are in.  notes, if not
- * NULL, are extra header lines (table) or a "notes" array (JSON).
+ * Prints the snapshot's reasons in the order they are in, and the other
+ * row (figures_settle() must have run).  notes, if not NULL, are extra
+ * header lines (table) or entries of the "notes" array (JSON), after the
+ * ones every report gets (own exits, counter reset, wrapped total).
  */
 void report_snapshot(FILE *out, const struct host_info *host,
 		     const struct snapshot *snap,

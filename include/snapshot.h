@@ -51,16 +51,33 @@ struct reason_stat {
 
 struct snapshot {
 	bool wide_counts; /* EXST extension: 64-bit counts */
+	bool reset;	  /* the host's counters went back since the last one */
 	uint64_t total_exits;
 	uint64_t total_cycles;
 	size_t count;
 	struct reason_stat *reasons;
 	/*
-	 * The client's own CPUIDs up to and including the reads of reason
-	 * 10's count and of the total count: deltas subtract these.
+	 * Where the reads fell in the client's own stream of CPUIDs
+	 * (collector.issued), so that deltas can take those exits out: a
+	 * count read includes its own exit, a cycles read does not.
 	 */
-	uint64_t self_at_cpuid_read;
-	uint64_t self_at_total_read;
+	uint64_t started_at;	       /* before the first read */
+	uint64_t self_at_cpuid_read;   /* after reading reason 10's count */
+	uint64_t self_at_cpuid_cycles; /* before reading reason 10's cycles */
+	uint64_t self_at_total_read;   /* after reading the total count */
+	uint64_t self_at_total_cycles; /* before reading the total cycles */
+	/*
+	 * Cycles of one of the client's CPUID exits: two back-to-back reads
+	 * of reason 10's cycles differ by exactly the first read's exit.
+	 */
+	uint64_t self_cost;
+
+	/* In a delta with rates: exits over the last interval. */
+	uint64_t total_recent, other_recent;
+
+	/* Set by figures_settle() on the figures to be shown. */
+	uint64_t other_exits, other_cycles; /* total less the reasons read */
+	bool exits_exceed, cycles_exceed;   /* parts above the total: wrapped */
 };
 
 /* Decodes the two per-reason leaves' registers. */
@@ -70,15 +87,33 @@ struct reason_stat reason_stat_decode(uint32_t reason,
 				      bool wide_counts);
 
 /*
- * Reads the given reasons, then the totals, so that the totals include
- * every exit the reads themselves caused.  Returns false when out of
- * memory.  snapshot_free() releases a snapshot that was taken.
+ * Reads snapshots of a fixed list of reasons, issuing as few CPUIDs as
+ * the figures allow: whether a reason is defined or handled cannot
+ * change during a VM's life, so one that is not is read once; and a
+ * reason whose count did not change has no new cycles.  A snapshot whose
+ * counters went back (the VM was restored or migrated, or counting was
+ * turned off and on) is read again in full and marked reset.
  */
-bool snapshot_take(struct collector *c, const uint16_t *reasons, size_t n,
-		   bool wide_counts, struct snapshot *out);
-void snapshot_free(struct snapshot *snap);
+struct reader {
+	struct collector *collector;
+	const uint16_t *reasons;
+	size_t count;
+	bool wide_counts;
+	bool primed;		 /* last holds a snapshot */
+	struct reason_stat *last; /* per listed reason, as last read */
+	uint64_t last_total_exits, last_total_cycles;
+};
 
-/* Drops the reasons without exits, keeping the order of the others. */
-void snapshot_keep_counted(struct snapshot *snap);
+bool reader_init(struct reader *r, struct collector *c,
+		 const uint16_t *reasons, size_t n, bool wide_counts);
+void reader_free(struct reader *r);
+
+/*
+ * Reads the reasons, then the totals, so that the totals include every
+ * exit the reads themselves caused.  Returns false when out of memory.
+ * snapshot_free() releases a snapshot that was taken.
+ */
+bool snapshot_take(struct reader *r, struct snapshot *out);
+void snapshot_free(struct snapshot *snap);
 
 #endif

@@ -40,6 +40,9 @@ struct view_model {
 	uint64_t recent_cycles;
 	double uptime;		      /* seconds since the view started */
 	bool since_reset;	      /* baseline is a reset, not VM start */
+	bool since_counter_reset;     /* baseline is the host's counter reset */
+	bool counter_reset;	      /* ... noticed at the last sample */
+	uint64_t recent_other;	      /* other exits over the last interval */
 	bool include_self;
 	uint64_t self_per_refresh;
 	bool paused;
@@ -52,7 +55,7 @@ struct view_model {
 /* Lines above the reason rows, in curses mode. */
 #define VIEW_HEADER_LINES 5
 
-/* How many reason rows the model shows (zero rows hidden or not). */
+/* How many rows the model shows (zero rows hidden or not; other too). */
 int view_visible_rows(const struct view_model *m);
 
 void view_draw(struct sink *k, const struct view_model *m);

@@ -40,7 +40,7 @@ static const char short_options[] = "+:ar:s:f:u:wbi:n:hV";
 
 static const char usage_text[] =
 	"usage: exitstat [-a | -r SPEC ...] [-s KEY] [-f FORMAT] [-u UNIT]\n"
-	"                [--tsc-hz HZ] [--raw]\n"
+	"                [--tsc-hz HZ] [--raw] [--include-self]\n"
 	"       exitstat -w [-b] [-i SEC] [-n N] [--include-self] [options]\n"
 	"       exitstat [options] [--include-self] -- COMMAND [ARG ...]\n"
 	"       exitstat -h | -V\n"
@@ -63,7 +63,7 @@ static const char usage_text[] =
 	"                       per line, csv: rows with a timestamp\n"
 	"  -i, --interval SEC   seconds between refreshes (default 1, min 0.1)\n"
 	"  -n, --iterations N   stop after N refreshes\n"
-	"      --include-self   keep exitstat's own CPUID exits in deltas\n"
+	"      --include-self   keep exitstat's own CPUID exits in the figures\n"
 	"  -- COMMAND [ARG ...] report the exits during COMMAND (on stderr);\n"
 	"                       exit with its status\n"
 	"  -h, --help           print this help and exit\n"
@@ -258,8 +258,6 @@ enum cli_result cli_parse(int argc, char **argv, struct settings *s)
 		return usage_error("%s", "--raw cannot be combined with --watch or a command");
 	if (timing && !s->watch)
 		return usage_error("%s", "--interval and --iterations need --watch or --batch");
-	if (s->include_self && !s->watch && !s->command)
-		return usage_error("%s", "--include-self needs --watch, --batch or a command");
 	if (s->sort == SORT_RATE && s->sort_given && !s->watch)
 		return usage_error("%s", "sorting by rate needs --watch or --batch");
 	if (!s->interval)

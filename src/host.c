@@ -59,20 +59,12 @@ void host_detect(struct collector *c, struct host_info *host)
 void host_describe_failure(const struct host_info *host, char *buf,
 			   size_t len)
 {
-	switch (host->verdict) {
-	case HOST_READY:
-		snprintf(buf, len, "host '%s' provides exit statistics",
-			 host->vendor);
-		break;
-	case HOST_NO_HYPERVISOR:
+	if (host->verdict == HOST_NO_HYPERVISOR)
 		snprintf(buf, len,
 			 "not running under a hypervisor (CPUID.1:ECX[31] is clear)");
-		break;
-	case HOST_NO_INTERFACE:
+	else
 		snprintf(buf, len,
 			 "hypervisor '%s' does not provide the exit-statistics CPUID leaves (%s)",
 			 host->vendor[0] ? host->vendor : "unnamed",
 			 host->failure);
-		break;
-	}
 }

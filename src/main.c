@@ -7,6 +7,7 @@
 #include "command.h"
 #include "delta.h"
 #include "exit_codes.h"
+#include "figures.h"
 #include "host.h"
 #include "leaves.h"
 #include "report.h"
@@ -21,7 +22,7 @@ static void oom(void)
 
 /* Which reasons to read, in the order to read them. */
 static const uint16_t *reasons_to_read(const struct settings *s,
-				       uint16_t scan[SCAN_REASONS], size_t *n)
+				       uint16_t scan[READ_REASONS], size_t *n)
 {
 	uint16_t r;
 
@@ -29,50 +30,87 @@ static const uint16_t *reasons_to_read(const struct settings *s,
 		*n = s->reasons->count;
 		return s->reasons->list;
 	}
-	for (r = 0; r < SCAN_REASONS; r++)
+	for (r = 0; r < READ_REASONS; r++)
 		scan[r] = r;
-	*n = SCAN_REASONS;
+	*n = READ_REASONS;
 	return scan;
+}
+
+/*
+ * The one rule of every mode: figures since a baseline, the client's own
+ * CPUIDs since then left out unless --include-self.  Prints them.
+ */
+static bool report_since(const struct settings *s,
+			 const struct host_info *host,
+			 struct report_style *style,
+			 const struct snapshot *baseline,
+			 const struct snapshot *cur, FILE *out,
+			 const char *const *notes)
+{
+	struct snapshot figures;
+	size_t i;
+
+	if (!snapshot_delta(baseline, cur, s->include_self, &figures))
+		return false;
+	/* One interval: the rates are over the whole span. */
+	figures_settle(&figures);
+	for (i = 0; i < figures.count; i++)
+		figures.reasons[i].recent = figures.reasons[i].exits;
+	figures.total_recent = figures.total_exits;
+	figures.other_recent = figures.other_exits;
+	figures_present(&figures, s->mode,
+			s->sort_given || s->mode != MODE_REASONS, s->sort);
+	style->include_self = s->include_self;
+	style->self_exits = cur->self_at_total_read -
+			    baseline->self_at_total_read;
+	style->self_cost = cur->self_cost;
+	report_snapshot(out, host, &figures, style, notes);
+	snapshot_free(&figures);
+	return true;
 }
 
 #define NOTE_VM_WIDE \
 	"figures are VM-wide: every process and vCPU of this VM, not the command alone"
 
 /* exitstat -- COMMAND: the exits during the command, on stderr. */
-static int run_command(const struct settings *s, struct collector *c,
-		       const struct host_info *host, struct report_style *style,
-		       const uint16_t *list, size_t n)
+static int run_command(const struct settings *s, struct reader *r,
+		       const struct host_info *host, struct report_style *style)
 {
-	struct snapshot before, after, during;
-	char self_note[96];
-	const char *notes[] = { NOTE_VM_WIDE, self_note, NULL };
+	static const char *const notes[] = { NOTE_VM_WIDE, NULL };
+	struct snapshot before, after;
+	bool exec_failed = false, printed;
 	int status;
 
-	if (!snapshot_take(c, list, n, host->wide_counts, &before)) {
+	if (!snapshot_take(r, &before)) {
 		oom();
 		return EXITSTAT_FAILURE;
 	}
-	status = s->command ? command_run(s->command, &style->seconds) : 0;
-	if (!snapshot_take(c, list, n, host->wide_counts, &after) ||
-	    !snapshot_delta(&before, &after, s->include_self, &during)) {
+	status = command_run(s->command, &style->seconds, &exec_failed);
+	if (!snapshot_take(r, &after)) {
 		oom();
 		snapshot_free(&before);
-		snapshot_free(&after);
 		return EXITSTAT_FAILURE;
 	}
-	snprintf(self_note, sizeof(self_note),
-		 "exitstat's own %" PRIu64 " CPUID exits are %s",
-		 after.self_at_total_read - before.self_at_total_read,
-		 s->include_self ? "included" : "left out");
-	if (s->mode == MODE_SUMMARY)
-		snapshot_keep_counted(&during);
-	if (s->sort_given || s->mode != MODE_REASONS)
-		report_sort(during.reasons, during.count, s->sort);
-	if (status != EXITSTAT_CMD_NOTFOUND && status != EXITSTAT_CMD_NOEXEC)
-		report_snapshot(stderr, host, &during, style, notes);
+	style->since = SINCE_COMMAND;
+	if (after.reset) {
+		/* Only what came after the reset can be told. */
+		snapshot_free(&before);
+		if (!snapshot_zero_like(&after, after.started_at, &before)) {
+			oom();
+			snapshot_free(&after);
+			return EXITSTAT_FAILURE;
+		}
+		style->since = SINCE_COUNTER_RESET;
+		style->counter_reset = true;
+	}
+	printed = exec_failed ||
+		  report_since(s, host, style, &before, &after, stderr, notes);
 	snapshot_free(&before);
 	snapshot_free(&after);
-	snapshot_free(&during);
+	if (!printed) {
+		oom();
+		return EXITSTAT_FAILURE;
+	}
 	return status;
 }
 
@@ -84,11 +122,14 @@ static int run_report(const struct settings *s, struct collector *c,
 		.format = s->format, .sort = s->sort, .unit = s->unit,
 		.tsc_hz = s->tsc_hz,
 	};
-	uint16_t scan[SCAN_REASONS];
-	struct snapshot snap;
+	uint16_t scan[READ_REASONS];
+	struct snapshot snap, vm_start;
+	struct reader reader;
 	const uint16_t *list;
 	const char *source;
+	bool printed;
 	size_t n;
+	int status;
 
 	if (style.unit != UNIT_CYCLES && style.tsc_hz == 0) {
 		style.tsc_hz = tsc_rate_detect(c, host, &source);
@@ -101,19 +142,31 @@ static int run_report(const struct settings *s, struct collector *c,
 	list = reasons_to_read(s, scan, &n);
 	if (s->watch)
 		return watch_run(s, c, host, &style, list, n);
-	if (s->command)
-		return run_command(s, c, host, &style, list, n);
-	if (!snapshot_take(c, list, n, host->wide_counts, &snap)) {
+	if (!reader_init(&reader, c, list, n, host->wide_counts)) {
 		oom();
 		return EXITSTAT_FAILURE;
 	}
-	if (s->mode == MODE_SUMMARY)
-		snapshot_keep_counted(&snap);
-	if (s->sort_given || s->mode != MODE_REASONS)
-		report_sort(snap.reasons, snap.count, s->sort);
+	if (s->command) {
+		status = run_command(s, &reader, host, &style);
+		reader_free(&reader);
+		return status;
+	}
+	if (!snapshot_take(&reader, &snap)) {
+		reader_free(&reader);
+		oom();
+		return EXITSTAT_FAILURE;
+	}
+	reader_free(&reader);
+	printed = s->raw || (snapshot_zero_like(&snap, 0, &vm_start) &&
+			     report_since(s, host, &style, &vm_start, &snap,
+					  stdout, NULL));
 	if (!s->raw)
-		report_snapshot(stdout, host, &snap, &style, NULL);
+		snapshot_free(&vm_start);
 	snapshot_free(&snap);
+	if (!printed) {
+		oom();
+		return EXITSTAT_FAILURE;
+	}
 	return EXITSTAT_OK;
 }
 

@@ -3,8 +3,10 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "exit_reasons.h"
+#include "figures.h"
 #include "ratio.h"
 #include "table.h"
 
@@ -36,12 +38,6 @@ double average_in_unit(uint64_t cycles, uint64_t exits,
 	if (exits == 0)
 		return -1;
 	return cycles_in_unit(cycles, style) / (double)exits;
-}
-
-double percent_of(uint64_t part, uint64_t whole)
-{
-	return whole && part <= whole ? 100.0 * (double)part / (double)whole
-				      : -1;
 }
 
 static double per_second(uint64_t n, double seconds)
@@ -146,6 +142,82 @@ static bool any_status(const struct snapshot *snap, enum reason_status status)
 	return false;
 }
 
+/* The notes every report carries, in every format. */
+#define MAX_NOTES 8
+#define NOTE_LEN 160
+
+static size_t standard_notes(char notes[MAX_NOTES][NOTE_LEN],
+			     const struct snapshot *snap,
+			     const struct report_style *style)
+{
+	size_t n = 0;
+
+	snprintf(notes[n++], NOTE_LEN,
+		 style->include_self
+			 ? "exitstat's own %" PRIu64 " CPUID exits are included"
+			 : "exitstat's own %" PRIu64
+			   " CPUID exits are left out of reason 10 and the total, cycles too",
+		 style->self_exits);
+	if (style->counter_reset || style->since == SINCE_COUNTER_RESET)
+		snprintf(notes[n++], NOTE_LEN,
+			 "the host's counters went back (VM restored or migrated, or counting restarted): figures are since then");
+	if (snap->exits_exceed || snap->cycles_exceed)
+		snprintf(notes[n++], NOTE_LEN,
+			 "the reasons add up to more than the 32-bit total, which wrapped: shares unknown");
+	return n;
+}
+
+static const char *since_name(enum report_since since)
+{
+	switch (since) {
+	case SINCE_VM_START:
+		return "vm_start";
+	case SINCE_VIEW_RESET:
+		return "view_reset";
+	case SINCE_COUNTER_RESET:
+		return "counter_reset";
+	case SINCE_COMMAND:
+		return "command";
+	}
+	return "?";
+}
+
+static double report_timestamp(const struct report_style *style)
+{
+	struct timespec ts;
+
+	if (style->timestamp > 0)
+		return style->timestamp;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* exits and cycles since the baseline; recent: exits over the interval. */
+static void table_figures(struct table *t, const char *reason,
+			  const char *name, const char *status, uint64_t exits,
+			  uint64_t cycles, uint64_t recent,
+			  const struct snapshot *snap,
+			  const struct report_style *style)
+{
+	char text[64]; /* the longest figure: 2^64 cycles in ns at 1 Hz */
+
+	table_cell(t, "%s", reason);
+	table_cell(t, "%s", name);
+	table_cell(t, "%s", status);
+	table_cell(t, "%" PRIu64, exits);
+	if (style->seconds > 0)
+		table_cell(t, "%.1f", per_second(recent, style->seconds));
+	format_time(text, sizeof(text), cycles, style);
+	table_cell(t, "%s", text);
+	format_number(text, sizeof(text), average_in_unit(cycles, exits, style),
+		      style->unit == UNIT_CYCLES);
+	table_cell(t, "%s", text);
+	format_share(text, sizeof(text), exits_share(snap, exits));
+	table_cell(t, "%s", text);
+	format_share(text, sizeof(text), cycles_share(snap, cycles));
+	table_cell(t, "%s", text);
+}
+
 static void print_table(FILE *out, const struct host_info *host,
 			const struct snapshot *snap,
 			const struct report_style *style,
@@ -154,8 +226,9 @@ static void print_table(FILE *out, const struct host_info *host,
 	const bool cycles = style->unit == UNIT_CYCLES;
 	const char *unit = time_unit_name(style->unit);
 	char time_header[24], avg_header[24], total_time[32], avg[32];
+	char own[MAX_NOTES][NOTE_LEN], number[16];
 	struct table t;
-	size_t i;
+	size_t i, nown;
 
 	fprintf(out, "host %s: exit statistics with %s counts\n", host->vendor,
 		snap->wide_counts ? "64-bit" : "32-bit (wrapping)");
@@ -167,13 +240,16 @@ static void print_table(FILE *out, const struct host_info *host,
 		snap->total_exits, total_time, unit, avg, unit);
 	if (style->seconds > 0)
 		fprintf(out, ", %.1f exits/s over %.3f s",
-			per_second(snap->total_exits, style->seconds),
+			per_second(snap->total_recent, style->seconds),
 			style->seconds);
 	fputc('\n', out);
 	if (!cycles)
 		fprintf(out, "TSC rate: %" PRIu64 " Hz\n", style->tsc_hz);
+	nown = standard_notes(own, snap, style);
 	for (; notes && *notes; notes++)
 		fprintf(out, "note: %s\n", *notes);
+	for (i = 0; i < nown; i++)
+		fprintf(out, "note: %s\n", own[i]);
 	if (any_status(snap, REASON_ZERO))
 		fputs("note: 'zero' means no exits yet or not handled by KVM;"
 		      " without the EXST extension the host cannot tell which\n",
@@ -197,28 +273,18 @@ static void print_table(FILE *out, const struct host_info *host,
 	table_add_column(&t, "%TIME", true);
 	for (i = 0; i < snap->count; i++) {
 		const struct reason_stat *st = &snap->reasons[i];
-		char text[64]; /* the longest figure: 2^64 cycles in ns at 1 Hz */
 
 		if (!table_add_row(&t))
 			break;
-		table_cell(&t, "%" PRIu32, st->reason);
-		table_cell(&t, "%s", name_or_dash(st->reason));
-		table_cell(&t, "%s", reason_status_name(st->status));
-		table_cell(&t, "%" PRIu64, st->exits);
-		if (style->seconds > 0)
-			table_cell(&t, "%.1f", per_second(st->exits, style->seconds));
-		format_time(text, sizeof(text), st->cycles, style);
-		table_cell(&t, "%s", text);
-		format_number(text, sizeof(text),
-			      average_in_unit(st->cycles, st->exits, style), cycles);
-		table_cell(&t, "%s", text);
-		format_share(text, sizeof(text),
-			     percent_of(st->exits, snap->total_exits));
-		table_cell(&t, "%s", text);
-		format_share(text, sizeof(text),
-			     percent_of(st->cycles, snap->total_cycles));
-		table_cell(&t, "%s", text);
+		snprintf(number, sizeof(number), "%" PRIu32, st->reason);
+		table_figures(&t, number, name_or_dash(st->reason),
+			      reason_status_name(st->status), st->exits,
+			      st->cycles, st->recent, snap, style);
 	}
+	if ((snap->other_exits || snap->other_cycles) && table_add_row(&t))
+		table_figures(&t, "-", "other", "other", snap->other_exits,
+			      snap->other_cycles, snap->other_recent, snap,
+			      style);
 	table_print(&t, out);
 	table_free(&t);
 }
@@ -248,23 +314,32 @@ static void json_number(FILE *out, double value)
 		fprintf(out, "%.6f", value);
 }
 
+/* The same fields, always all of them, for the total, other and reasons. */
 static void json_figures(FILE *out, uint64_t exits, uint64_t cycles,
-			 const struct report_style *style)
+			 uint64_t recent, const struct report_style *style)
 {
+	const bool timed = style->unit != UNIT_CYCLES;
+
 	fprintf(out, "\"exits\":%" PRIu64 ",\"cycles\":%" PRIu64
 		     ",\"avg_cycles\":",
 		exits, cycles);
 	json_number(out, exits ? (double)cycles / (double)exits : -1);
-	if (style->unit != UNIT_CYCLES) {
-		fputs(",\"time\":", out);
-		json_number(out, cycles_in_unit(cycles, style));
-		fputs(",\"avg_time\":", out);
-		json_number(out, average_in_unit(cycles, exits, style));
-	}
-	if (style->seconds > 0) {
-		fputs(",\"exits_per_s\":", out);
-		json_number(out, per_second(exits, style->seconds));
-	}
+	fputs(",\"time\":", out);
+	json_number(out, timed ? cycles_in_unit(cycles, style) : -1);
+	fputs(",\"avg_time\":", out);
+	json_number(out, timed ? average_in_unit(cycles, exits, style) : -1);
+	fputs(",\"exits_per_s\":", out);
+	json_number(out, style->seconds > 0 ? per_second(recent, style->seconds)
+					    : -1);
+}
+
+static void json_shares(FILE *out, uint64_t exits, uint64_t cycles,
+			const struct snapshot *snap)
+{
+	fputs(",\"exits_pct\":", out);
+	json_number(out, exits_share(snap, exits));
+	fputs(",\"cycles_pct\":", out);
+	json_number(out, cycles_share(snap, cycles));
 }
 
 static void print_json(FILE *out, const struct host_info *host,
@@ -272,30 +347,51 @@ static void print_json(FILE *out, const struct host_info *host,
 		       const struct report_style *style,
 		       const char *const *notes)
 {
-	size_t i;
+	char own[MAX_NOTES][NOTE_LEN];
+	size_t i, nown = standard_notes(own, snap, style);
+	bool first = true;
 
-	fputs("{\"host\":{\"vendor\":", out);
+	fputs("{\"schema\":", out);
+	json_string(out, REPORT_SCHEMA);
+	fprintf(out, ",\"timestamp\":%.3f,\"host\":{\"vendor\":",
+		report_timestamp(style));
 	json_string(out, host->vendor);
 	fprintf(out, ",\"count_bits\":%d},\"units\":",
 		snap->wide_counts ? 64 : 32);
 	json_string(out, time_unit_name(style->unit));
+	fputs(",\"tsc_hz\":", out);
 	if (style->unit != UNIT_CYCLES)
-		fprintf(out, ",\"tsc_hz\":%" PRIu64, style->tsc_hz);
-	if (style->seconds > 0)
-		fprintf(out, ",\"seconds\":%.6f", style->seconds);
-	if (style->timestamp > 0)
-		fprintf(out, ",\"time\":%.3f", style->timestamp);
-	if (notes) {
-		fputs(",\"notes\":[", out);
-		for (i = 0; notes[i]; i++) {
-			if (i)
-				fputc(',', out);
-			json_string(out, notes[i]);
-		}
-		fputc(']', out);
+		fprintf(out, "%" PRIu64, style->tsc_hz);
+	else
+		fputs("null", out);
+	fputs(",\"since\":", out);
+	json_string(out, since_name(style->since));
+	fprintf(out, ",\"counter_reset\":%s,\"seconds\":",
+		style->counter_reset ? "true" : "false");
+	json_number(out, style->seconds > 0 ? style->seconds : -1);
+	fprintf(out,
+		",\"self\":{\"included\":%s,\"exits\":%" PRIu64
+		",\"cycles_each\":%" PRIu64 "}",
+		style->include_self ? "true" : "false", style->self_exits,
+		style->self_cost);
+	fputs(",\"notes\":[", out);
+	for (; notes && *notes; notes++, first = false) {
+		if (!first)
+			fputc(',', out);
+		json_string(out, *notes);
 	}
-	fputs(",\"total\":{", out);
-	json_figures(out, snap->total_exits, snap->total_cycles, style);
+	for (i = 0; i < nown; i++, first = false) {
+		if (!first)
+			fputc(',', out);
+		json_string(out, own[i]);
+	}
+	fputs("],\"total\":{", out);
+	json_figures(out, snap->total_exits, snap->total_cycles,
+		     snap->total_recent, style);
+	fputs("},\"other\":{", out);
+	json_figures(out, snap->other_exits, snap->other_cycles,
+		     snap->other_recent, style);
+	json_shares(out, snap->other_exits, snap->other_cycles, snap);
 	fputs("},\"reasons\":[", out);
 	for (i = 0; i < snap->count; i++) {
 		const struct reason_stat *st = &snap->reasons[i];
@@ -311,11 +407,8 @@ static void print_json(FILE *out, const struct host_info *host,
 		fputs(",\"status\":", out);
 		json_string(out, reason_status_name(st->status));
 		fputc(',', out);
-		json_figures(out, st->exits, st->cycles, style);
-		fputs(",\"exit_share\":", out);
-		json_number(out, percent_of(st->exits, snap->total_exits));
-		fputs(",\"time_share\":", out);
-		json_number(out, percent_of(st->cycles, snap->total_cycles));
+		json_figures(out, st->exits, st->cycles, st->recent, style);
+		json_shares(out, st->exits, st->cycles, snap);
 		fputc('}', out);
 	}
 	fputs("]}\n", out);
@@ -327,59 +420,57 @@ static void csv_number(FILE *out, double value)
 		fprintf(out, "%.6f", value);
 }
 
-static void csv_row(FILE *out, const char *reason, const char *name,
-		    const char *status, uint64_t exits, uint64_t cycles,
+/* The columns of a JSON reason, in its order, after a timestamp. */
+static void csv_row(FILE *out, double timestamp, const char *reason,
+		    const char *name, const char *status, uint64_t exits,
+		    uint64_t cycles, uint64_t recent,
 		    const struct snapshot *snap,
-		    const struct report_style *style)
+		    const struct report_style *style, bool shares)
 {
-	if (style->timestamp > 0)
-		fprintf(out, "%.3f,", style->timestamp);
-	fprintf(out, "%s,%s,%s,%" PRIu64 ",%" PRIu64 ",", reason, name, status,
-		exits, cycles);
+	const bool timed = style->unit != UNIT_CYCLES;
+
+	fprintf(out, "%.3f,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",", timestamp,
+		reason, name, status, exits, cycles);
 	csv_number(out, exits ? (double)cycles / (double)exits : -1);
 	fputc(',', out);
-	csv_number(out, percent_of(exits, snap->total_exits));
+	csv_number(out, timed ? cycles_in_unit(cycles, style) : -1);
 	fputc(',', out);
-	csv_number(out, percent_of(cycles, snap->total_cycles));
-	if (style->unit != UNIT_CYCLES) {
-		fputc(',', out);
-		csv_number(out, cycles_in_unit(cycles, style));
-	}
-	if (style->seconds > 0) {
-		fputc(',', out);
-		csv_number(out, per_second(exits, style->seconds));
-	}
+	csv_number(out, timed ? average_in_unit(cycles, exits, style) : -1);
+	fputc(',', out);
+	csv_number(out, style->seconds > 0 ? per_second(recent, style->seconds)
+					   : -1);
+	fputc(',', out);
+	csv_number(out, shares ? exits_share(snap, exits) : -1);
+	fputc(',', out);
+	csv_number(out, shares ? cycles_share(snap, cycles) : -1);
 	fputc('\n', out);
 }
 
 static void print_csv(FILE *out, const struct snapshot *snap,
 		      const struct report_style *style)
 {
+	const double timestamp = report_timestamp(style);
 	char number[16];
 	size_t i;
 
-	if (!style->no_csv_header) {
-		if (style->timestamp > 0)
-			fputs("timestamp,", out);
-		fputs("reason,name,status,exits,cycles,avg_cycles,exit_share,"
-		      "time_share",
+	if (!style->no_csv_header)
+		fputs("timestamp,reason,name,status,exits,cycles,avg_cycles,"
+		      "time,avg_time,exits_per_s,exits_pct,cycles_pct\n",
 		      out);
-		if (style->unit != UNIT_CYCLES)
-			fprintf(out, ",time_%s", time_unit_name(style->unit));
-		if (style->seconds > 0)
-			fputs(",exits_per_s", out);
-		fputc('\n', out);
-	}
 	for (i = 0; i < snap->count; i++) {
 		const struct reason_stat *st = &snap->reasons[i];
 
 		snprintf(number, sizeof(number), "%" PRIu32, st->reason);
-		csv_row(out, number, name_or_dash(st->reason),
+		csv_row(out, timestamp, number, name_or_dash(st->reason),
 			reason_status_name(st->status), st->exits, st->cycles,
-			snap, style);
+			st->recent, snap, style, true);
 	}
-	csv_row(out, "", "total", "total", snap->total_exits,
-		snap->total_cycles, snap, style);
+	if (snap->other_exits || snap->other_cycles)
+		csv_row(out, timestamp, "", "other", "other", snap->other_exits,
+			snap->other_cycles, snap->other_recent, snap, style,
+			true);
+	csv_row(out, timestamp, "", "total", "total", snap->total_exits,
+		snap->total_cycles, snap->total_recent, snap, style, false);
 }
 
 void report_snapshot(FILE *out, const struct host_info *host,

@@ -91,44 +91,152 @@ struct reason_stat reason_stat_decode(uint32_t reason,
 	return st;
 }
 
-bool snapshot_take(struct collector *c, const uint16_t *reasons, size_t n,
-		   bool wide_counts, struct snapshot *out)
+bool reader_init(struct reader *r, struct collector *c,
+		 const uint16_t *reasons, size_t n, bool wide_counts)
 {
-	struct cpuid_regs exits, cycles;
+	memset(r, 0, sizeof(*r));
+	r->collector = c;
+	r->reasons = reasons;
+	r->count = n;
+	r->wide_counts = wide_counts;
+	r->last = calloc(n ? n : 1, sizeof(*r->last));
+	return r->last != NULL;
+}
+
+void reader_free(struct reader *r)
+{
+	free(r->last);
+	r->last = NULL;
+}
+
+/* Neither defined nor handled can change while the VM lives. */
+static bool settled_empty(const struct reason_stat *st)
+{
+	return st->status == REASON_UNDEFINED || st->status == REASON_UNHANDLED;
+}
+
+/*
+ * Reads reason 10's cycles twice in a row: a cycles read never includes
+ * its own exit, so the two differ by exactly the cost of the first read's
+ * exit.  *first gets the first read.
+ */
+static uint64_t measure_self_cost(struct collector *c,
+				  struct cpuid_regs *first)
+{
+	struct cpuid_regs again;
+
+	collector_query(c, LEAF_REASON_CYCLES, SELF_EXIT_REASON, first);
+	collector_query(c, LEAF_REASON_CYCLES, SELF_EXIT_REASON, &again);
+	return join_u32(again.ebx, again.ecx) - join_u32(first->ebx, first->ecx);
+}
+
+/*
+ * Reads one listed reason, or knows it from the last read.  Returns true
+ * when it measured the self-exit cost (reason 10, read in full).
+ */
+static bool read_reason(struct reader *r, size_t i, struct snapshot *out)
+{
+	const struct reason_stat *last = &r->last[i];
+	const uint32_t reason = r->reasons[i];
+	struct cpuid_regs exits, cycles = { 0, 0, 0, 0 };
+	struct reason_stat *st = &out->reasons[i];
+
+	if (r->primed && settled_empty(last)) {
+		*st = *last;
+		return false;
+	}
+	collector_query(r->collector, LEAF_REASON_EXITS, reason, &exits);
+	if (reason == SELF_EXIT_REASON)
+		out->self_at_cpuid_read = r->collector->issued;
+	*st = reason_stat_decode(reason, &exits, &cycles, r->wide_counts);
+	if (st->status == REASON_UNDEFINED)
+		return false;
+	/* No exit since the last read, no new cycles; none ever, none at all. */
+	if (reason != SELF_EXIT_REASON &&
+	    (r->primed ? st->exits == last->exits : st->exits == 0)) {
+		if (r->primed)
+			st->cycles = last->cycles;
+		if (st->cycles)
+			st->status = REASON_COUNTED;
+		return false;
+	}
+	if (reason == SELF_EXIT_REASON) {
+		out->self_at_cpuid_cycles = r->collector->issued;
+		out->self_cost = measure_self_cost(r->collector, &cycles);
+	} else {
+		collector_query(r->collector, LEAF_REASON_CYCLES, reason,
+				&cycles);
+	}
+	*st = reason_stat_decode(reason, &exits, &cycles, r->wide_counts);
+	return reason == SELF_EXIT_REASON;
+}
+
+/* Counters below their last reading: the host started them again. */
+static bool went_back(const struct reader *r, const struct snapshot *s)
+{
 	size_t i;
 
-	memset(out, 0, sizeof(*out));
-	out->wide_counts = wide_counts;
-	out->reasons = calloc(n ? n : 1, sizeof(*out->reasons));
-	if (!out->reasons)
+	if (!r->primed)
 		return false;
-	for (i = 0; i < n; i++) {
-		collector_query(c, LEAF_REASON_EXITS, reasons[i], &exits);
-		if (reasons[i] == SELF_EXIT_REASON)
-			out->self_at_cpuid_read = c->issued;
-		collector_query(c, LEAF_REASON_CYCLES, reasons[i], &cycles);
-		out->reasons[i] = reason_stat_decode(reasons[i], &exits,
-						     &cycles, wide_counts);
-	}
-	out->count = n;
+	if (s->total_cycles < r->last_total_cycles ||
+	    (r->wide_counts && s->total_exits < r->last_total_exits))
+		return true;
+	for (i = 0; i < s->count; i++)
+		if (s->reasons[i].cycles < r->last[i].cycles ||
+		    (r->wide_counts && s->reasons[i].exits < r->last[i].exits))
+			return true;
+	return false;
+}
+
+static void take_once(struct reader *r, struct snapshot *out)
+{
+	struct collector *c = r->collector;
+	struct cpuid_regs exits, cycles;
+	bool measured = false;
+	size_t i;
+
+	out->started_at = c->issued;
+	for (i = 0; i < r->count; i++)
+		if (read_reason(r, i, out))
+			measured = true;
+	if (!measured)
+		out->self_cost = measure_self_cost(c, &cycles);
 
 	collector_query(c, LEAF_TOTAL_EXITS, 0, &exits);
 	out->self_at_total_read = c->issued;
+	out->self_at_total_cycles = c->issued;
 	collector_query(c, LEAF_TOTAL_CYCLES, 0, &cycles);
-	out->total_exits = wide_counts ? join_u32(exits.ebx, exits.eax)
-				       : exits.eax;
+	out->total_exits = r->wide_counts ? join_u32(exits.ebx, exits.eax)
+					  : exits.eax;
 	out->total_cycles = join_u32(cycles.ebx, cycles.ecx);
-	return true;
 }
 
-void snapshot_keep_counted(struct snapshot *snap)
+bool snapshot_take(struct reader *r, struct snapshot *out)
 {
-	size_t i, kept = 0;
+	memset(out, 0, sizeof(*out));
+	out->wide_counts = r->wide_counts;
+	out->count = r->count;
+	out->reasons = calloc(r->count ? r->count : 1, sizeof(*out->reasons));
+	if (!out->reasons)
+		return false;
+	take_once(r, out);
+	if (went_back(r, out)) {
+		/*
+		 * What was known may be stale: read everything again.  The
+		 * first pass's reads were counted after the reset too.
+		 */
+		uint64_t started_at = out->started_at;
 
-	for (i = 0; i < snap->count; i++)
-		if (snap->reasons[i].exits)
-			snap->reasons[kept++] = snap->reasons[i];
-	snap->count = kept;
+		r->primed = false;
+		take_once(r, out);
+		out->started_at = started_at;
+		out->reset = true;
+	}
+	memcpy(r->last, out->reasons, r->count * sizeof(*r->last));
+	r->last_total_exits = out->total_exits;
+	r->last_total_cycles = out->total_cycles;
+	r->primed = true;
+	return true;
 }
 
 void snapshot_free(struct snapshot *snap)

@@ -6,6 +6,7 @@
 #include <wchar.h>
 
 #include "exit_reasons.h"
+#include "figures.h"
 
 #define BAR_WIDTH 10
 
@@ -89,7 +90,7 @@ void view_bar(char *buf, size_t len, double fraction, int width, bool utf8)
 
 static bool row_shown(const struct view_model *m, const struct reason_stat *st)
 {
-	return m->show_zero || st->exits || st->recent;
+	return m->show_zero || st->exits || st->cycles || st->recent;
 }
 
 int view_visible_rows(const struct view_model *m)
@@ -100,7 +101,7 @@ int view_visible_rows(const struct view_model *m)
 	for (i = 0; i < m->since->count; i++)
 		if (row_shown(m, &m->since->reasons[i]))
 			n++;
-	return n;
+	return n + (m->since->other_exits || m->since->other_cycles);
 }
 
 static void format_duration(char *buf, size_t len, double seconds)
@@ -151,17 +152,22 @@ static void draw_header(struct sink *k, const struct view_model *m)
 		snprintf(last, sizeof(last), "rates after the first interval");
 	snprintf(line, sizeof(line),
 		 "total since %s: %" PRIu64 " exits, %.0f %s; %s",
-		 m->since_reset ? "reset" : "VM start", s->total_exits,
+		 m->since_counter_reset ? "counter reset"
+		 : m->since_reset	? "reset"
+					: "VM start",
+		 s->total_exits,
 		 cycles_in_unit(s->total_cycles, m->style), unit, last);
 	sink_line(k, false, line);
 
 	snprintf(line, sizeof(line),
 		 m->include_self
 			 ? "exitstat's own CPUID exits included (%" PRIu64
-			   " a refresh)"
+			   " a refresh)%s"
 			 : "exitstat's own CPUID exits left out (%" PRIu64
-			   " a refresh; their cycles stay in)",
-		 m->self_per_refresh);
+			   " a refresh, cycles too)%s",
+		 m->self_per_refresh,
+		 m->counter_reset ? "; host counters went back: new baseline"
+				  : "");
 	sink_line(k, false, line);
 }
 
@@ -207,16 +213,17 @@ static void draw_titles(struct sink *k, const struct view_model *m)
 	sink_line(k, true, line);
 }
 
+/* A reason's row, or the other row when other is true. */
 static void draw_row(struct sink *k, const struct view_model *m,
-		     const struct reason_stat *st)
+		     const struct reason_stat *st, bool other)
 {
 	const struct snapshot *s = m->since;
 	const char *name = exit_reason_name(st->reason);
 	char line[256], amount[32], avg[32], bar[64];
 	double rate = m->last_seconds > 0 ? (double)st->recent / m->last_seconds
 					  : 0;
-	double time_share = percent_of(st->cycles, s->total_cycles);
-	double exit_share = percent_of(st->exits, s->total_exits);
+	double time_share = cycles_share(s, st->cycles);
+	double exit_share = exits_share(s, st->exits);
 	double per_exit = average_in_unit(st->cycles, st->exits, m->style);
 	char share[16];
 	int room;
@@ -230,10 +237,17 @@ static void draw_row(struct sink *k, const struct view_model *m,
 		snprintf(share, sizeof(share), "-");
 	else
 		snprintf(share, sizeof(share), "%.2f", time_share);
-	snprintf(line, sizeof(line),
-		 "%7" PRIu32 " %-19.19s %12" PRIu64 " %10.1f %14s %6s %10s ",
-		 st->reason, name ? name : reason_status_name(st->status),
-		 st->exits, rate, amount, share, avg);
+	if (other)
+		snprintf(line, sizeof(line),
+			 "%7s %-19.19s %12" PRIu64 " %10.1f %14s %6s %10s ",
+			 "-", "other", st->exits, rate, amount, share, avg);
+	else
+		snprintf(line, sizeof(line),
+			 "%7" PRIu32 " %-19.19s %12" PRIu64
+			 " %10.1f %14s %6s %10s ",
+			 st->reason,
+			 name ? name : reason_status_name(st->status),
+			 st->exits, rate, amount, share, avg);
 	/* The bar goes on only where it fits whole, so no cut splits UTF-8. */
 	room = k->curses ? k->cols - (int)strlen(line) : BAR_WIDTH;
 	if (room >= BAR_WIDTH) {
@@ -264,6 +278,16 @@ void view_draw(struct sink *k, const struct view_model *m)
 		}
 		if (k->curses && k->row >= k->rows)
 			break;
-		draw_row(k, m, st);
+		draw_row(k, m, st, false);
+	}
+	if (m->since->other_exits || m->since->other_cycles) {
+		struct reason_stat other = {
+			.exits = m->since->other_exits,
+			.cycles = m->since->other_cycles,
+			.recent = m->recent_other,
+		};
+
+		if (!k->curses || k->row < k->rows)
+			draw_row(k, m, &other, true);
 	}
 }

@@ -14,6 +14,7 @@
 #include "delta.h"
 #include "clock.h"
 #include "exit_codes.h"
+#include "figures.h"
 #include "terminal.h"
 #include "view.h"
 
@@ -40,8 +41,7 @@ struct watch {
 	struct collector *collector;
 	const struct host_info *host;
 	struct report_style style;
-	const uint16_t *reasons;
-	size_t nreasons;
+	struct reader reader;
 
 	struct snapshot baseline, prev, cur;
 	bool have_prev;
@@ -50,6 +50,8 @@ struct watch {
 
 	/* What the keys change. */
 	bool paused, show_zero, show_help, since_reset, utf8;
+	/* The host's counters went back: at the last sample, and ever. */
+	bool counter_reset, since_counter_reset;
 	double interval;
 	int scroll;
 
@@ -71,14 +73,17 @@ static void install_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-/* Takes a new sample; the previous one becomes prev. */
+/*
+ * Takes a new sample; the previous one becomes prev.  When the host's
+ * counters went back, what came before means nothing: the baseline and
+ * prev become zeros from the start of this sample.
+ */
 static bool sample(struct watch *w)
 {
 	struct snapshot next;
 	uint64_t issued = w->collector->issued;
 
-	if (!snapshot_take(w->collector, w->reasons, w->nreasons,
-			   w->host->wide_counts, &next))
+	if (!snapshot_take(&w->reader, &next))
 		return false;
 	w->self_per_refresh = w->collector->issued - issued;
 	if (w->have_prev)
@@ -88,6 +93,20 @@ static bool sample(struct watch *w)
 	w->have_prev = w->cur.reasons != NULL;
 	w->cur = next;
 	w->cur_at = monotonic_seconds();
+	w->counter_reset = next.reset;
+	if (!next.reset)
+		return true;
+	w->since_counter_reset = true;
+	w->since_reset = false;
+	snapshot_free(&w->baseline);
+	if (!snapshot_zero_like(&next, next.started_at, &w->baseline))
+		return false;
+	if (w->have_prev) {
+		snapshot_free(&w->prev);
+		w->have_prev = snapshot_copy(&w->baseline, &w->prev);
+		if (!w->have_prev)
+			return false;
+	}
 	return true;
 }
 
@@ -109,15 +128,38 @@ static bool build_rows(struct watch *w, struct snapshot *since,
 		snapshot_free(since);
 		return false;
 	}
+	figures_settle(recent);
 	for (i = 0; i < since->count; i++)
 		since->reasons[i].recent = recent->reasons[i].exits;
+	since->total_recent = recent->total_exits;
+	since->other_recent = recent->other_exits;
 	return true;
+}
+
+/* What a report's header says of the figures' span. */
+static void describe_span(const struct watch *w, struct report_style *style)
+{
+	style->since = w->since_counter_reset ? SINCE_COUNTER_RESET
+		       : w->since_reset	      ? SINCE_VIEW_RESET
+						      : SINCE_VM_START;
+	style->counter_reset = w->counter_reset;
+	style->include_self = w->settings->include_self;
+	style->self_exits = w->cur.self_at_total_read -
+			    w->baseline.self_at_total_read;
+	style->self_cost = w->cur.self_cost;
+}
+
+/* --reason lists what it lists; otherwise 0-75 and what has exits. */
+static enum run_mode view_rows(const struct watch *w)
+{
+	return w->settings->mode == MODE_REASONS ? MODE_REASONS : MODE_ALL;
 }
 
 static bool reset_baseline(struct watch *w)
 {
 	snapshot_free(&w->baseline);
 	w->since_reset = true;
+	w->since_counter_reset = false;
 	w->scroll = 0;
 	return snapshot_copy(&w->cur, &w->baseline);
 }
@@ -132,6 +174,8 @@ static bool draw(struct watch *w, struct sink *k)
 		.interval = w->interval,
 		.uptime = monotonic_seconds() - w->started,
 		.since_reset = w->since_reset,
+		.since_counter_reset = w->since_counter_reset,
+		.counter_reset = w->counter_reset,
 		.include_self = w->settings->include_self,
 		.self_per_refresh = w->self_per_refresh,
 		.paused = w->paused,
@@ -147,9 +191,10 @@ static bool draw(struct watch *w, struct sink *k)
 		m.last_seconds = w->cur_at - w->prev_at;
 		m.recent_exits = recent.total_exits;
 		m.recent_cycles = recent.total_cycles;
+		m.recent_other = recent.other_exits;
 		snapshot_free(&recent);
 	}
-	report_sort(since.reasons, since.count, w->style.sort);
+	figures_present(&since, view_rows(w), true, w->style.sort);
 	if (k->curses) {
 		visible = view_visible_rows(&m);
 		room = k->rows - VIEW_HEADER_LINES;
@@ -169,34 +214,29 @@ static bool draw(struct watch *w, struct sink *k)
 	return true;
 }
 
-/* Batch json/csv: one line (or rows) per update, the last interval's delta. */
+/*
+ * Batch json/csv: one object (or rows) per update, with the same figures
+ * as the view: since the baseline, rates over the last interval.
+ */
 static bool print_interval(struct watch *w, bool first)
 {
-	static const char *const notes_self[] = {
-		"exitstat's own CPUID exits are included", NULL
-	};
-	static const char *const notes_noself[] = {
-		"exitstat's own CPUID exits are left out of reason 10 and the total",
-		NULL
-	};
 	struct report_style style = w->style;
-	struct snapshot d;
-	size_t i;
+	struct snapshot since, recent;
 
-	if (!snapshot_delta(&w->prev, &w->cur, w->settings->include_self, &d))
+	if (!build_rows(w, &since, &recent))
 		return false;
-	for (i = 0; i < d.count; i++)
-		d.reasons[i].recent = d.reasons[i].exits;
-	/* Without --all or --reason, the reasons that moved. */
-	if (w->settings->mode == MODE_SUMMARY)
-		snapshot_keep_counted(&d);
-	report_sort(d.reasons, d.count, style.sort);
+	if (w->have_prev)
+		snapshot_free(&recent);
+	figures_present(&since, w->settings->mode,
+			w->settings->mode != MODE_REASONS ||
+				w->settings->sort_given,
+			style.sort);
 	style.seconds = w->cur_at - w->prev_at;
 	style.timestamp = wall_clock();
 	style.no_csv_header = !first;
-	report_snapshot(stdout, w->host, &d, &style,
-			w->settings->include_self ? notes_self : notes_noself);
-	snapshot_free(&d);
+	describe_span(w, &style);
+	report_snapshot(stdout, w->host, &since, &style, NULL);
+	snapshot_free(&since);
 	return true;
 }
 
@@ -445,8 +485,6 @@ int watch_run(const struct settings *s, struct collector *c,
 		.collector = c,
 		.host = host,
 		.style = *style,
-		.reasons = reasons,
-		.nreasons = nreasons,
 		.interval = s->interval,
 		.show_zero = s->mode != MODE_SUMMARY,
 		.key_fd = -1,
@@ -457,8 +495,11 @@ int watch_run(const struct settings *s, struct collector *c,
 
 	install_signals();
 	w.started = monotonic_seconds();
-	if (!sample(&w) || !snapshot_zero_like(&w.cur, &w.baseline)) {
+	if (!reader_init(&w.reader, c, reasons, nreasons, host->wide_counts) ||
+	    !sample(&w) || !snapshot_zero_like(&w.cur, 0, &w.baseline)) {
 		fputs("exitstat: out of memory\n", stderr);
+		reader_free(&w.reader);
+		snapshot_free(&w.cur);
 		return EXITSTAT_FAILURE;
 	}
 	/*
@@ -486,6 +527,7 @@ int watch_run(const struct settings *s, struct collector *c,
 	if (keyboard && keyboard != stdin)
 		fclose(keyboard);
 
+	reader_free(&w.reader);
 	snapshot_free(&w.baseline);
 	snapshot_free(&w.cur);
 	if (w.have_prev)

@@ -6,6 +6,13 @@ snapshots=200
 
 "$bench"
 
+# CPUIDs over busy.sim: today's client and the goals (0.65 and 0.45 x 154).
+here=$(cd "$(dirname "$0")" && pwd)
+oneshot=$("$here/cpuid-count.sh" "$here/exitstat-sim" "$here/scenarios/busy.sim" oneshot)
+refresh=$("$here/cpuid-count.sh" "$here/exitstat-sim" "$here/scenarios/busy.sim" refresh)
+echo "CPUIDs per one-shot report on busy.sim: $oneshot, probes included (was 160; goal <= 100)"
+echo "CPUIDs per --batch refresh on busy.sim: $refresh (was 154; goal <= 69)"
+
 if ! command -v valgrind >/dev/null; then
 	echo "callgrind: valgrind not installed, instruction count skipped"
 	exit 0

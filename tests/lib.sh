@@ -52,7 +52,8 @@ stderr_empty() { [ ! -s "$err" ]; }
 stderr_one_line() { [ "$(lines "$err")" -eq 1 ]; }
 stderr_has() { grep -q -- "$1" "$err"; }
 stdout_has() { grep -q -- "$1" "$out"; }
-jq_true() { jq -e "$1" "$out" >/dev/null 2>&1; }
+# jq -e passes on empty input: an empty output must fail.
+jq_true() { [ -s "$out" ] && jq -e "$1" "$out" >/dev/null 2>&1; }
 
 # A usage or host error: the status, one line on stderr, nothing on stdout.
 expect_error() { # NAME STATUS PATTERN

@@ -12,9 +12,16 @@
  *   unhandled R...                defined by the SDM, no KVM handler
  *   step R count C cycles Y       added on every read of 0x4ffffffc
  *   self-cycles N                 cycles of each CPUID exit (default 1000)
+ *   reset after N                 every count and cycle restarts at zero
+ *                                 after the Nth read of 0x4ffffffd (the
+ *                                 VM restored, migrated, or counting
+ *                                 turned off and on)
  *   leaf L EAX EBX ECX EDX        answer of an ordinary leaf
  *   garbage                       base contract: junk in the registers
  *                                 the extension would use
+ *
+ * With EXITSTAT_SIM_LOG set to a file name, every CPUID is appended to it
+ * as one line "LEAF SUBLEAF" in hex, so that tests can count them.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -55,6 +62,8 @@ static struct {
 	size_t nsteps;
 	struct sim_leaf leaves[SIM_LEAVES];
 	size_t nleaves;
+	uint64_t reset_after, total_cycles_reads;
+	FILE *log;
 } sim;
 
 static void die(const char *path, int line, const char *what)
@@ -181,6 +190,11 @@ static void directive(char *text, const char *path, int line)
 			regs[i] = (uint32_t)number(strtok(NULL, " \t\n"), path,
 						   line);
 		set_leaf(regs[0], regs[1], regs[2], regs[3], regs[4]);
+	} else if (strcmp(word, "reset") == 0) {
+		word = strtok(NULL, " \t\n");
+		if (!word || strcmp(word, "after") != 0)
+			die(path, line, "expected reset after N");
+		sim.reset_after = number(strtok(NULL, " \t\n"), path, line);
 	} else if (strcmp(word, "garbage") == 0) {
 		sim.garbage = true;
 	} else {
@@ -191,6 +205,7 @@ static void directive(char *text, const char *path, int line)
 static void load(void)
 {
 	const char *path = getenv("EXITSTAT_SIM");
+	const char *log = getenv("EXITSTAT_SIM_LOG");
 	char text[512], *hash;
 	int line = 0;
 	FILE *f;
@@ -215,6 +230,15 @@ static void load(void)
 		directive(text, path, line);
 	}
 	fclose(f);
+	if (log && !(sim.log = fopen(log, "a")))
+		die(log, 0, "cannot open the log");
+}
+
+static void reset_counters(void)
+{
+	memset(sim.count, 0, sizeof(sim.count));
+	memset(sim.cycles, 0, sizeof(sim.cycles));
+	sim.total_count = sim.total_cycles = 0;
 }
 
 static const struct cpuid_regs *find_leaf(uint32_t leaf)
@@ -325,4 +349,9 @@ void cpuid_port_query(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
 		answer_plain(leaf, out);
 	sim.cycles[SELF_EXIT_REASON] += sim.self_cycles;
 	sim.total_cycles += sim.self_cycles;
+	if (sim.log)
+		fprintf(sim.log, "%x %x\n", leaf, subleaf);
+	if (patched && leaf == LEAF_TOTAL_CYCLES &&
+	    ++sim.total_cycles_reads == sim.reset_after)
+		reset_counters();
 }

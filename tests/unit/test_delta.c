@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "delta.h"
+#include "figures.h"
 #include "leaves.h"
 #include "unit.h"
 #include "view.h"
@@ -22,8 +23,39 @@ static struct snapshot make(struct reason_stat *rows, uint64_t r10,
 	s.total_exits = total;
 	s.total_cycles = r10 * 100 + r30 * 10;
 	s.self_at_cpuid_read = self;
+	s.self_at_cpuid_cycles = self;
 	s.self_at_total_read = self + 2;
+	s.self_at_total_cycles = self + 2;
+	s.self_cost = 100; /* as every exit of reason 10 here */
 	return s;
+}
+
+static void test_figures(void)
+{
+	struct reason_stat rows[3] = {
+		{ .reason = 10, .exits = 60, .cycles = 600 },
+		{ .reason = 30, .exits = 30, .cycles = 0 },
+		{ .reason = 48, .exits = 0, .cycles = 50 },
+	};
+	struct snapshot s = { .count = 3, .reasons = rows,
+			      .total_exits = 100, .total_cycles = 1000 };
+
+	figures_settle(&s);
+	CHECK(s.other_exits == 10 && s.other_cycles == 350 &&
+		      !s.exits_exceed && !s.cycles_exceed,
+	      "the other row holds what the reasons leave of the totals");
+	CHECK(exits_share(&s, 60) == 60.0 && cycles_share(&s, 50) == 5.0,
+	      "shares of the totals");
+	s.total_exits = 50; /* a 32-bit total that wrapped */
+	figures_settle(&s);
+	CHECK(s.exits_exceed && s.other_exits == 0 &&
+		      exits_share(&s, 30) < 0 && exits_share(&s, 0) < 0 &&
+		      cycles_share(&s, 600) == 60.0,
+	      "parts above a wrapped total: every exit share unknown");
+	s.total_exits = 100;
+	figures_present(&s, MODE_SUMMARY, true, SORT_COUNT);
+	CHECK(s.count == 3 && s.reasons[2].reason == 48,
+	      "a row with cycles but no exits is still shown");
 }
 
 void test_delta(void)
@@ -47,16 +79,18 @@ void test_delta(void)
 	CHECK(snapshot_delta(&a, &b, false, &d) && d.reasons[0].exits == 46 &&
 		      d.reasons[1].exits == 7 && d.total_exits == 146,
 	      "own CPUID exits taken out of reason 10 and the total");
-	CHECK(d.reasons[0].cycles == 20000 && d.total_cycles == 20070,
-	      "cycles are not corrected");
+	CHECK(d.reasons[0].cycles == 46 * 100 && d.total_cycles == 4600 + 70,
+	      "own CPUID cycles taken out alike, at the measured cost");
 	snapshot_free(&d);
 	CHECK(snapshot_delta(&a, &b, true, &d) && d.reasons[0].exits == 200 &&
-		      d.total_exits == 300,
-	      "--include-self keeps them");
+		      d.total_exits == 300 && d.reasons[0].cycles == 20000 &&
+		      d.total_cycles == 20070,
+	      "--include-self keeps them, counts and cycles");
 	snapshot_free(&d);
 
 	b = make(two_later, 1100, 57, 2300, 454, true);
-	CHECK(snapshot_delta(&a, &b, false, &d) && d.reasons[0].exits == 0,
+	CHECK(snapshot_delta(&a, &b, false, &d) && d.reasons[0].exits == 0 &&
+		      d.reasons[0].cycles == 0,
 	      "the correction never goes below zero");
 	snapshot_free(&d);
 
@@ -68,7 +102,7 @@ void test_delta(void)
 	      "32-bit wrap and correction together");
 	snapshot_free(&d);
 
-	CHECK(snapshot_zero_like(&b, &z) && z.count == 2 &&
+	CHECK(snapshot_zero_like(&b, 0, &z) && z.count == 2 &&
 		      z.reasons[1].reason == 30 && z.reasons[1].exits == 0 &&
 		      z.self_at_total_read == 0,
 	      "zero baseline keeps the reasons");
@@ -78,6 +112,17 @@ void test_delta(void)
 	      "since VM start: all own CPUIDs so far are taken out");
 	snapshot_free(&d);
 	snapshot_free(&z);
+
+	/* A reset noticed by the snapshot that began at 20: zeros from there. */
+	CHECK(snapshot_zero_like(&b, 20, &z) &&
+		      snapshot_delta(&z, &b, false, &d) &&
+		      d.reasons[0].exits == 0x30 - 6 &&
+		      d.total_exits == 0x40 - 8,
+	      "since a counter reset: only own CPUIDs after it are taken out");
+	snapshot_free(&d);
+	snapshot_free(&z);
+
+	test_figures();
 
 	view_bar(bar, sizeof(bar), 0.5, 10, false);
 	CHECK(strcmp(bar, "#####") == 0, "ASCII bar");

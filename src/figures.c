@@ -1,0 +1,71 @@
+#include "figures.h"
+
+#include "leaves.h"
+
+/* a + b, or UINT64_MAX when that does not fit. */
+static uint64_t add_saturated(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+void figures_settle(struct snapshot *snap)
+{
+	uint64_t exits = 0, cycles = 0;
+	size_t i;
+
+	for (i = 0; i < snap->count; i++) {
+		exits = add_saturated(exits, snap->reasons[i].exits);
+		cycles = add_saturated(cycles, snap->reasons[i].cycles);
+	}
+	snap->exits_exceed = exits > snap->total_exits;
+	snap->cycles_exceed = cycles > snap->total_cycles;
+	snap->other_exits = snap->exits_exceed ? 0 : snap->total_exits - exits;
+	snap->other_cycles = snap->cycles_exceed ? 0
+						 : snap->total_cycles - cycles;
+}
+
+static bool row_kept(const struct reason_stat *st, enum run_mode mode)
+{
+	const bool counted = st->exits || st->cycles;
+
+	switch (mode) {
+	case MODE_SUMMARY:
+		return counted;
+	case MODE_ALL:
+		return st->reason < SCAN_REASONS || counted;
+	case MODE_REASONS:
+		break;
+	}
+	return true;
+}
+
+void figures_present(struct snapshot *snap, enum run_mode mode, bool sort,
+		     enum sort_key key)
+{
+	size_t i, kept = 0;
+
+	figures_settle(snap);
+	for (i = 0; i < snap->count; i++)
+		if (row_kept(&snap->reasons[i], mode))
+			snap->reasons[kept++] = snap->reasons[i];
+	snap->count = kept;
+	if (sort)
+		report_sort(snap->reasons, snap->count, key);
+}
+
+static double share(uint64_t part, uint64_t whole, bool exceed)
+{
+	return whole && !exceed && part <= whole
+		       ? 100.0 * (double)part / (double)whole
+		       : -1;
+}
+
+double exits_share(const struct snapshot *snap, uint64_t exits)
+{
+	return share(exits, snap->total_exits, snap->exits_exceed);
+}
+
+double cycles_share(const struct snapshot *snap, uint64_t cycles)
+{
+	return share(cycles, snap->total_cycles, snap->cycles_exceed);
+}
