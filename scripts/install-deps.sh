@@ -10,8 +10,9 @@ set -eu
 
 packages="gcc make pkg-config libncurses-dev jq mandoc valgrind tmux gcc-multilib
 	lib32ncurses-dev"
-kernel="bc bison flex libelf-dev libssl-dev cpio xz-utils perl git ccache python3-ply
-	linux-source-6.1 linux-source-6.12"
+# lz4 packs the e2e kernel (CONFIG_KERNEL_LZ4); headers_install runs rsync.
+kernel="bc bison flex libelf-dev libssl-dev cpio xz-utils lz4 rsync perl git ccache
+	python3-ply linux-source-6.1 linux-source-6.12"
 # bochs only recommends its VGA ROM: vgabios must be named, or its link
 # dangles wherever seabios (pulled in by QEMU) satisfied the dependency.
 e2e="qemu-system-x86 busybox-static bochs bochsbios vgabios
@@ -21,6 +22,8 @@ e2e="qemu-system-x86 busybox-static bochs bochsbios vgabios
 # package can be installed and a file still missing (a dangling link, a
 # package removed by hand): check the files, not only the packages.
 kernel_files="
+/usr/bin/lz4 lz4
+/usr/bin/rsync rsync
 /usr/src/linux-source-6.1.tar.xz linux-source-6.1
 /usr/src/linux-source-6.12.tar.xz linux-source-6.12"
 e2e_files="

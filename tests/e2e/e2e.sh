@@ -28,7 +28,9 @@ mkdir -p "$logs"
 step() { echo "e2e: $* ($(($(date +%s) - started)) s)"; }
 
 step "building the patched kernel"
-patched=$("$here/build-kernel.sh" patched | tail -1)
+# No pipe: a failed build must stop the run, not pass on an empty path.
+patched=$("$here/build-kernel.sh" patched)
+patched=${patched##*$'\n'}
 base=${patched%/e2e-build/*}
 src=$base/src
 # The demo shows the patched host only: the pristine kernel and the
@@ -36,7 +38,8 @@ src=$base/src
 selftest=
 if [ "${1:-}" != demo ]; then
 	step "building the pristine kernel"
-	unpatched=$("$here/build-kernel.sh" pristine | tail -1)
+	unpatched=$("$here/build-kernel.sh" pristine)
+	unpatched=${unpatched##*$'\n'}
 
 	step "building the selftest, static"
 	if [ ! -d "$base/headers/include" ]; then
