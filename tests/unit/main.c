@@ -9,6 +9,7 @@ int main(void)
 	test_decode();
 	test_report();
 	test_delta();
+	test_time_figures();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
 }

@@ -23,5 +23,6 @@ void test_reasons(void);
 void test_decode(void);
 void test_report(void);
 void test_delta(void);
+void test_time_figures(void);
 
 #endif
