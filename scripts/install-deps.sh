@@ -5,7 +5,7 @@ set -eu
 
 # install-deps.sh            the client's build and test tools
 # install-deps.sh kernel     also what compile-checking the host patch needs
-packages="gcc make pkg-config libncurses-dev jq mandoc valgrind tmux"
+packages="gcc make pkg-config libncurses-dev jq mandoc valgrind tmux prometheus"
 # install-deps.sh e2e        also what the end-to-end runs under QEMU need
 kernel="bc bison flex libelf-dev libssl-dev cpio xz-utils perl git ccache python3-ply
 	linux-source-6.1 linux-source-6.12"

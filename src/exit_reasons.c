@@ -123,6 +123,19 @@ const char *exit_reason_summary(uint32_t reason)
 	return reason < NREASONS ? reasons[reason].summary : NULL;
 }
 
+uint32_t exit_reason_named_limit(void)
+{
+	return NREASONS;
+}
+
+const char *exit_reason_alias(size_t index, uint32_t *reason)
+{
+	if (index >= sizeof(aliases) / sizeof(aliases[0]))
+		return NULL;
+	*reason = aliases[index].reason;
+	return aliases[index].alias;
+}
+
 bool exit_reason_lookup(const char *name, uint32_t *reason)
 {
 	static const char prefix[] = "EXIT_REASON_";

@@ -9,6 +9,7 @@
 #include "exit_codes.h"
 #include "host.h"
 #include "leaves.h"
+#include "list.h"
 #include "report.h"
 #include "snapshot.h"
 #include "tsc.h"
@@ -46,6 +47,7 @@ static int run_command(const struct settings *s, struct collector *c,
 	struct snapshot before, after, during;
 	char self_note[96];
 	const char *notes[] = { NOTE_VM_WIDE, self_note, NULL };
+	size_t i;
 	int status;
 
 	if (!snapshot_take(c, list, n, host->wide_counts, &before)) {
@@ -64,6 +66,9 @@ static int run_command(const struct settings *s, struct collector *c,
 		 "exitstat's own %" PRIu64 " CPUID exits are %s",
 		 after.self_at_total_read - before.self_at_total_read,
 		 s->include_self ? "included" : "left out");
+	/* The command's run is the one interval: its rate orders by its exits. */
+	for (i = 0; i < during.count; i++)
+		during.reasons[i].recent = during.reasons[i].exits;
 	if (s->mode == MODE_SUMMARY)
 		snapshot_keep_counted(&during);
 	if (s->sort_given || s->mode != MODE_REASONS)
@@ -87,12 +92,17 @@ static int run_report(const struct settings *s, struct collector *c,
 	uint16_t scan[SCAN_REASONS];
 	struct snapshot snap;
 	const uint16_t *list;
-	const char *source;
 	size_t n;
 
-	if (style.unit != UNIT_CYCLES && style.tsc_hz == 0) {
-		style.tsc_hz = tsc_rate_detect(c, host, &source);
-		if (style.tsc_hz == 0) {
+	/*
+	 * Time needs the TSC rate, and so does the share of a host CPU that
+	 * figures over an interval give; Prometheus gets it as a gauge.
+	 */
+	if (style.tsc_hz == 0 &&
+	    (style.unit != UNIT_CYCLES || s->watch || s->command ||
+	     s->format == FORMAT_PROMETHEUS)) {
+		style.tsc_hz = tsc_rate_detect(c, host, &style.tsc_source);
+		if (style.tsc_hz == 0 && style.unit != UNIT_CYCLES) {
 			fputs("exitstat: cannot find the TSC rate; give it with --tsc-hz\n",
 			      stderr);
 			return EXITSTAT_FAILURE;
@@ -152,6 +162,13 @@ int main(int argc, char **argv)
 
 	collector_init(&collector, settings.raw);
 	host_detect(&collector, &host);
+	if (settings.list) {
+		/* The list is the client's own knowledge: no host is no error. */
+		status = list_run(stdout, &collector, &host, settings.format);
+		collector_free(&collector);
+		settings_free(&settings);
+		return finish_output(status);
+	}
 	if (host.verdict == HOST_READY || settings.raw)
 		status = run_report(&settings, &collector, &host);
 	else

@@ -5,23 +5,26 @@
 #include <string.h>
 
 #include "exit_reasons.h"
+#include "metrics.h"
 #include "table.h"
+#include "units.h"
 
 static const double unit_scale[] = {
 	[UNIT_CYCLES] = 0, [UNIT_NS] = 1e9, [UNIT_US] = 1e6,
-	[UNIT_MS] = 1e3,   [UNIT_S] = 1,
+	[UNIT_MS] = 1e3,   [UNIT_S] = 1,	 [UNIT_AUTO] = 1,
 };
 
 const char *time_unit_name(enum time_unit unit)
 {
 	static const char *const names[] = {
 		[UNIT_CYCLES] = "cycles", [UNIT_NS] = "ns", [UNIT_US] = "us",
-		[UNIT_MS] = "ms",	  [UNIT_S] = "s",
+		[UNIT_MS] = "ms",	  [UNIT_S] = "s",	  [UNIT_AUTO] = "auto",
 	};
 
 	return names[unit];
 }
 
+/* UNIT_AUTO figures are seconds until they are printed. */
 double cycles_in_unit(uint64_t cycles, const struct report_style *style)
 {
 	if (style->unit == UNIT_CYCLES || style->tsc_hz == 0)
@@ -112,16 +115,6 @@ void report_sort(struct reason_stat *rows, size_t n, enum sort_key key)
 	qsort(rows, n, sizeof(*rows), compare_rows);
 }
 
-static void format_number(char *buf, size_t len, double value, bool is_cycles)
-{
-	if (value < 0)
-		snprintf(buf, len, "-");
-	else if (is_cycles)
-		snprintf(buf, len, "%.1f", value);
-	else
-		snprintf(buf, len, "%.3f", value);
-}
-
 static void format_share(char *buf, size_t len, double value)
 {
 	if (value < 0)
@@ -135,8 +128,50 @@ void format_time(char *buf, size_t len, uint64_t cycles,
 {
 	if (style->unit == UNIT_CYCLES)
 		snprintf(buf, len, "%" PRIu64, cycles);
+	else if (style->unit == UNIT_AUTO)
+		format_auto_seconds(buf, len, cycles_in_unit(cycles, style));
 	else
-		snprintf(buf, len, "%.3f", cycles_in_unit(cycles, style));
+		format_3sig(buf, len, cycles_in_unit(cycles, style));
+}
+
+void format_average(char *buf, size_t len, uint64_t cycles, uint64_t exits,
+		    const struct report_style *style)
+{
+	double average = average_in_unit(cycles, exits, style);
+
+	if (average < 0)
+		snprintf(buf, len, "-");
+	else if (style->unit == UNIT_CYCLES)
+		snprintf(buf, len, "%.1f", average);
+	else if (style->unit == UNIT_AUTO)
+		format_auto_seconds(buf, len, average);
+	else
+		format_3sig(buf, len, average);
+}
+
+void format_time_with_unit(char *buf, size_t len, uint64_t cycles,
+			   const struct report_style *style)
+{
+	char number[48];
+
+	format_time(number, sizeof(number), cycles, style);
+	if (style->unit == UNIT_AUTO)
+		snprintf(buf, len, "%s", number);
+	else
+		snprintf(buf, len, "%s %s", number, time_unit_name(style->unit));
+}
+
+double host_cpu_percent(uint64_t cycles, const struct report_style *style)
+{
+	if (style->seconds <= 0 || style->tsc_hz == 0)
+		return -1;
+	return 100.0 * (double)cycles / (double)style->tsc_hz / style->seconds;
+}
+
+void format_tsc_rate(char *buf, size_t len, const struct report_style *style)
+{
+	snprintf(buf, len, "TSC rate %" PRIu64 " Hz, from %s", style->tsc_hz,
+		 style->tsc_source ? style->tsc_source : "--tsc-hz");
 }
 
 static bool any_status(const struct snapshot *snap, enum reason_status status)
@@ -156,25 +191,34 @@ static void print_table(FILE *out, const struct host_info *host,
 {
 	const bool cycles = style->unit == UNIT_CYCLES;
 	const char *unit = time_unit_name(style->unit);
-	char time_header[24], avg_header[24], total_time[32], avg[32];
+	char time_header[24], avg_header[24], total_time[48], avg[48];
+	char tsc[128];
+	const double cpu = host_cpu_percent(snap->total_cycles, style);
 	struct table t;
 	size_t i;
 
 	fprintf(out, "host %s: exit statistics with %s counts\n", host->vendor,
 		snap->wide_counts ? "64-bit" : "32-bit (wrapping)");
-	format_time(total_time, sizeof(total_time), snap->total_cycles, style);
-	format_number(avg, sizeof(avg),
-		      average_in_unit(snap->total_cycles, snap->total_exits, style),
-		      cycles);
-	fprintf(out, "total: %" PRIu64 " exits, %s %s handling them, %s %s/exit",
-		snap->total_exits, total_time, unit, avg, unit);
+	format_time_with_unit(total_time, sizeof(total_time), snap->total_cycles,
+			      style);
+	format_average(avg, sizeof(avg), snap->total_cycles, snap->total_exits,
+		       style);
+	fprintf(out, "total: %" PRIu64 " exits, %s handling them, %s%s%s/exit",
+		snap->total_exits, total_time, avg,
+		style->unit == UNIT_AUTO ? "" : " ",
+		style->unit == UNIT_AUTO ? "" : unit);
 	if (style->seconds > 0)
 		fprintf(out, ", %.1f exits/s over %.3f s",
 			per_second(snap->total_exits, style->seconds),
 			style->seconds);
 	fputc('\n', out);
-	if (!cycles)
-		fprintf(out, "TSC rate: %" PRIu64 " Hz\n", style->tsc_hz);
+	if (style->tsc_hz)
+		format_tsc_rate(tsc, sizeof(tsc), style);
+	if (cpu >= 0)
+		fprintf(out, "host CPU: %.2f%% of one host CPU handled these exits (%s)\n",
+			cpu, tsc);
+	else if (!cycles)
+		fprintf(out, "%s\n", tsc);
 	for (; notes && *notes; notes++)
 		fprintf(out, "note: %s\n", *notes);
 	if (any_status(snap, REASON_ZERO))
@@ -183,9 +227,11 @@ static void print_table(FILE *out, const struct host_info *host,
 		      out);
 	fputc('\n', out);
 
-	snprintf(time_header, sizeof(time_header), cycles ? "CYCLES" : "TIME(%s)",
+	snprintf(time_header, sizeof(time_header),
+		 cycles ? "CYCLES" : style->unit == UNIT_AUTO ? "TIME" : "TIME(%s)",
 		 unit);
-	snprintf(avg_header, sizeof(avg_header), cycles ? "AVG" : "AVG(%s)",
+	snprintf(avg_header, sizeof(avg_header),
+		 cycles ? "AVG" : style->unit == UNIT_AUTO ? "AVG" : "AVG(%s)",
 		 unit);
 	table_init(&t);
 	table_add_column(&t, "REASON", true);
@@ -214,8 +260,8 @@ static void print_table(FILE *out, const struct host_info *host,
 			snprintf(cell[c++], TABLE_CELL, "%.1f",
 				 per_second(st->exits, style->seconds));
 		format_time(cell[c++], TABLE_CELL, st->cycles, style);
-		format_number(cell[c++], TABLE_CELL,
-			      average_in_unit(st->cycles, st->exits, style), cycles);
+		format_average(cell[c++], TABLE_CELL, st->cycles, st->exits,
+			       style);
 		format_share(cell[c++], TABLE_CELL,
 			     percent_of(st->exits, snap->total_exits));
 		format_share(cell[c++], TABLE_CELL,
@@ -267,6 +313,10 @@ static void json_figures(FILE *out, uint64_t exits, uint64_t cycles,
 		fputs(",\"exits_per_s\":", out);
 		json_number(out, per_second(exits, style->seconds));
 	}
+	if (host_cpu_percent(cycles, style) >= 0) {
+		fputs(",\"host_cpu_percent\":", out);
+		json_number(out, host_cpu_percent(cycles, style));
+	}
 }
 
 static void print_json(FILE *out, const struct host_info *host,
@@ -281,8 +331,12 @@ static void print_json(FILE *out, const struct host_info *host,
 	fprintf(out, ",\"count_bits\":%d},\"units\":",
 		snap->wide_counts ? 64 : 32);
 	json_string(out, time_unit_name(style->unit));
-	if (style->unit != UNIT_CYCLES)
-		fprintf(out, ",\"tsc_hz\":%" PRIu64, style->tsc_hz);
+	if (style->tsc_hz) {
+		fprintf(out, ",\"tsc_hz\":%" PRIu64 ",\"tsc_source\":",
+			style->tsc_hz);
+		json_string(out, style->tsc_source ? style->tsc_source
+						   : "--tsc-hz");
+	}
 	if (style->seconds > 0)
 		fprintf(out, ",\"seconds\":%.6f", style->seconds);
 	if (style->timestamp > 0)
@@ -351,6 +405,10 @@ static void csv_row(FILE *out, const char *reason, const char *name,
 		fputc(',', out);
 		csv_number(out, per_second(exits, style->seconds));
 	}
+	if (host_cpu_percent(cycles, style) >= 0) {
+		fputc(',', out);
+		csv_number(out, host_cpu_percent(cycles, style));
+	}
 	fputc('\n', out);
 }
 
@@ -370,6 +428,8 @@ static void print_csv(FILE *out, const struct snapshot *snap,
 			fprintf(out, ",time_%s", time_unit_name(style->unit));
 		if (style->seconds > 0)
 			fputs(",exits_per_s", out);
+		if (host_cpu_percent(0, style) >= 0)
+			fputs(",host_cpu_percent", out);
 		fputc('\n', out);
 	}
 	for (i = 0; i < snap->count; i++) {
@@ -398,6 +458,9 @@ void report_snapshot(FILE *out, const struct host_info *host,
 		break;
 	case FORMAT_CSV:
 		print_csv(out, snap, style);
+		break;
+	case FORMAT_PROMETHEUS:
+		metrics_print(out, host, snap, style);
 		break;
 	}
 }
@@ -432,6 +495,7 @@ void report_raw(FILE *out, const struct collector *c, enum out_format format)
 				r->regs.ecx, r->regs.edx);
 			break;
 		case FORMAT_TABLE:
+		case FORMAT_PROMETHEUS: /* refused on the command line */
 			fprintf(out,
 				"leaf 0x%08" PRIx32 " ecx 0x%08" PRIx32
 				" -> eax 0x%08" PRIx32 " ebx 0x%08" PRIx32
