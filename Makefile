@@ -5,6 +5,7 @@ VERSION = 0.1.0
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANPREFIX ?= $(PREFIX)/share/man
+COMPLETIONSDIR ?= $(PREFIX)/share/bash-completion/completions
 PKG_CONFIG ?= pkg-config
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -115,11 +116,15 @@ install: exitstat
 	install -m 0644 man/exitstat.1 $(DESTDIR)$(MANPREFIX)/man1/exitstat.1
 	install -m 0644 man/exitstat-cpuid.7 \
 		$(DESTDIR)$(MANPREFIX)/man7/exitstat-cpuid.7
+	install -m 0755 -d $(DESTDIR)$(COMPLETIONSDIR)
+	install -m 0644 completion/exitstat.bash \
+		$(DESTDIR)$(COMPLETIONSDIR)/exitstat
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/exitstat \
 		$(DESTDIR)$(MANPREFIX)/man1/exitstat.1 \
-		$(DESTDIR)$(MANPREFIX)/man7/exitstat-cpuid.7
+		$(DESTDIR)$(MANPREFIX)/man7/exitstat-cpuid.7 \
+		$(DESTDIR)$(COMPLETIONSDIR)/exitstat
 
 clean:
 	rm -rf build exitstat tests/exitstat-sim
