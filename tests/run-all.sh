@@ -45,6 +45,7 @@ run cli-asan env SUITE=cli-asan SIM=build/san/exitstat-sim REAL=build/san/exitst
 run interface env SIM=tests/exitstat-sim tests/interface.sh
 run interface-asan env SUITE=interface-asan SIM=build/san/exitstat-sim tests/interface.sh
 run completion env SIM=tests/exitstat-sim tests/completion.sh
+run docs env SIM="$PWD/tests/exitstat-sim" tests/docs.sh
 run watch env SIM="$PWD/tests/exitstat-sim" tests/watch.sh
 run watch-asan env SUITE=watch-asan SIM="$PWD/build/san/exitstat-sim" tests/watch.sh
 run unit-valgrind $valgrind build/unit-tests
