@@ -104,29 +104,35 @@ static void draw_header(struct sink *k, const struct view_model *m)
 	struct report_style over_last = *m->style;
 
 	format_duration(up, sizeof(up), m->uptime);
-	tsc[0] = '\0';
-	if (m->style->tsc_hz)
-		format_tsc_rate(tsc, sizeof(tsc), m->style);
-	/* PAUSED before the TSC rate: a narrow screen cuts the end. */
-	snprintf(line, sizeof(line), "exitstat  host %s  every %.1fs  up %s%s%s%s",
-		 m->host->vendor, m->interval, up,
-		 m->paused ? "  PAUSED" : "", tsc[0] ? "  " : "", tsc);
-	sink_line(k, false, line);
-
-	/* The guest owner's headline: how much of a host CPU this VM's exits take. */
+	/*
+	 * The guest owner's headline, early on the first line so that a
+	 * narrow screen keeps it: how much of one host CPU handling this
+	 * VM's exits took over the last interval.  Then where the TSC rate
+	 * behind it came from.
+	 */
 	over_last.seconds = seconds;
 	cpu[0] = '\0';
 	if (host_cpu_percent(m->recent_cycles, &over_last) >= 0)
-		snprintf(cpu, sizeof(cpu), "host CPU %.2f%%, ",
+		snprintf(cpu, sizeof(cpu), "  host CPU %.2f%%",
 			 host_cpu_percent(m->recent_cycles, &over_last));
+	tsc[0] = '\0';
+	if (m->style->tsc_hz)
+		snprintf(tsc, sizeof(tsc), "TSC %.2f GHz (%s)",
+			 (double)m->style->tsc_hz / 1e9,
+			 m->style->tsc_source ? m->style->tsc_source : "--tsc-hz");
+	snprintf(line, sizeof(line), "exitstat  host %s  every %.1fs  up %s%s%s%s%s",
+		 m->host->vendor, m->interval, up,
+		 m->paused ? "  PAUSED" : "", cpu, tsc[0] ? "  " : "", tsc);
+	sink_line(k, false, line);
+
 	if (seconds > 0) {
 		/* Per second: the interval's amount scaled to one second. */
 		over_last.seconds = 0;
 		format_time_with_unit(amount, sizeof(amount),
 				      (uint64_t)((double)m->recent_cycles / seconds),
 				      &over_last);
-		snprintf(last, sizeof(last), "last %.2fs: %s%.1f exits/s, %s/s",
-			 seconds, cpu, (double)m->recent_exits / seconds, amount);
+		snprintf(last, sizeof(last), "last %.2fs: %.1f exits/s, %s/s",
+			 seconds, (double)m->recent_exits / seconds, amount);
 	} else {
 		snprintf(last, sizeof(last), "rates after the first interval");
 	}
