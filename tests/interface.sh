@@ -57,6 +57,8 @@ set +e
 EXITSTAT_SIM=$scenarios/busy.sim timeout -s INT 3 $WRAP "$SIM" 0.2 >"$out" 2>"$err"
 set -e
 check "INTERVAL alone: updates until stopped" eval '[ "$(grep -c "^exitstat  host" "$out")" -ge 2 ]'
+sim busy -w 0.1 2
+check "-w INTERVAL COUNT: the view with that interval and count" eval 'status_is 0 && [ "$(grep -c "^exitstat  host KVMKVMKVM  every 0.1s" "$out")" -eq 2 ]'
 sim busy 0;            expect_error "INTERVAL 0" 2 "interval '0' is out of range"
 sim busy 1x;           expect_error "INTERVAL 1x" 2 "interval '1x' is invalid"
 sim busy 1 0;          expect_error "COUNT 0" 2 "count '0' is out of range"
@@ -96,6 +98,8 @@ check "-f prometheus: HELP and TYPE for every family" eval '[ "$(grep -c "^# HEL
 check "-f prometheus: totals, TSC rate with its source, host info" eval 'grep -qx "exitstat_all_exits_total 6180" "$out" && grep -qx "exitstat_tsc_hertz{source=\"CPUID leaf 0x16\"} 3000000000" "$out" && grep -qx "exitstat_host_info{vendor=\"KVMKVMKVM\",count_bits=\"64\"} 1" "$out"'
 sim patched-ext -a -f prometheus
 check "-f prometheus -a: 76 series a family, promtool accepts unnamed reasons" eval '[ "$(grep -c "^exitstat_exits_total{" "$out")" -eq 76 ] && grep -qx "exitstat_exits_total{reason=\"35\",name=\"\"} 0" "$out" && promcheck'
+sim busy -f prometheus --tsc-hz 2500000000
+check "-f prometheus --tsc-hz: the gauge says where the rate came from" eval 'promcheck && grep -qx "exitstat_tsc_hertz{source=\"--tsc-hz\"} 2500000000" "$out"'
 sim patched -f PROMETHEUS
 check "-f PROMETHEUS: keywords are case-blind" eval 'status_is 0 && promcheck && grep -q "count_bits=\"32\"" "$out"'
 sim unpatched-intel -f prometheus; expect_error "-f prometheus without the interface: no partial output" 3 "does not provide"
