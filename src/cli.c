@@ -228,7 +228,13 @@ static enum cli_result parse_operands(int n, char **operands,
 				      struct settings *s, bool timing)
 {
 	const char *why;
+	int i;
 
+	/* Parsing stops at the first operand, so that "--" can end it. */
+	for (i = 1; i < n; i++)
+		if (operands[i][0] == '-' && operands[i][1] != '\0')
+			return usage_error("option '%s' after INTERVAL: options go first",
+					   operands[i]);
 	if (n > 2)
 		return usage_error("unexpected argument '%s'", operands[2]);
 	if (timing)

@@ -64,6 +64,8 @@ sim busy 1x;           expect_error "INTERVAL 1x" 2 "interval '1x' is invalid"
 sim busy 1 0;          expect_error "COUNT 0" 2 "count '0' is out of range"
 sim busy 1 x;          expect_error "COUNT x" 2 "count 'x' is invalid"
 sim busy 1 2 3;        expect_error "three operands" 2 "unexpected argument '3'"
+sim busy 0.1 2 -f json; expect_error "an option after the operands" 2 "option '-f' after INTERVAL: options go first"
+sim busy 1 -- true;    expect_error "operands and a command" 2 "option '--' after INTERVAL"
 sim busy -i 1 2;       expect_error "-i and INTERVAL" 2 "not both"
 sim busy -n 2 1;       expect_error "-n and INTERVAL" 2 "not both"
 
