@@ -9,7 +9,7 @@
 set -eu
 
 packages="gcc make pkg-config libncurses-dev jq mandoc valgrind tmux gcc-multilib
-	lib32ncurses-dev"
+	lib32ncurses-dev prometheus"
 kernel="bc bison flex libelf-dev libssl-dev cpio xz-utils perl git ccache python3-ply
 	linux-source-6.1 linux-source-6.12"
 # bochs only recommends its VGA ROM: vgabios must be named, or its link
