@@ -40,6 +40,15 @@ static void by_reason(FILE *out, const char *name, const struct snapshot *snap,
 		label_value(out, reason_name ? reason_name : "");
 		fprintf(out, "} %" PRIu64 "\n", cycles ? st->cycles : st->exits);
 	}
+	/*
+	 * What the total holds beyond the reasons read (exit codes the host
+	 * files under no reason, or reasons not asked for), so that the
+	 * series of a family add up to its all_ counterpart, as in the
+	 * table.
+	 */
+	if (snap->other_exits || snap->other_cycles)
+		fprintf(out, "%s{reason=\"other\",name=\"other\"} %" PRIu64 "\n",
+			name, cycles ? snap->other_cycles : snap->other_exits);
 }
 
 void metrics_print(FILE *out, const struct host_info *host,
@@ -47,10 +56,10 @@ void metrics_print(FILE *out, const struct host_info *host,
 		   const struct report_style *style)
 {
 	family(out, "exitstat_exits_total", "counter",
-	       "VM exits of this virtual machine since it started, by basic exit reason, as counted by its host.");
+	       "VM exits of this virtual machine since it started, by basic exit reason, as counted by its host; reason other holds the rest of the total.");
 	by_reason(out, "exitstat_exits_total", snap, false);
 	family(out, "exitstat_exit_cycles_total", "counter",
-	       "Host TSC cycles spent handling this virtual machine's exits since it started, by basic exit reason.");
+	       "Host TSC cycles spent handling this virtual machine's exits since it started, by basic exit reason; reason other holds the rest of the total.");
 	by_reason(out, "exitstat_exit_cycles_total", snap, true);
 
 	family(out, "exitstat_all_exits_total", "counter",

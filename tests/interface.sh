@@ -102,6 +102,14 @@ check "-f prometheus: HELP and TYPE for every family" eval '[ "$(grep -c "^# HEL
 check "-f prometheus: totals, TSC rate with its source, host info" eval 'grep -qx "exitstat_all_exits_total 6018" "$out" && grep -qx "exitstat_tsc_hertz{source=\"CPUID leaf 0x16\"} 3000000000" "$out" && grep -qx "exitstat_host_info{vendor=\"KVMKVMKVM\",count_bits=\"64\"} 1" "$out"'
 sim patched-ext -a -f prometheus
 check "-f prometheus -a: 76 series a family, promtool accepts unnamed reasons" eval '[ "$(grep -c "^exitstat_exits_total{" "$out")" -eq 76 ] && grep -qx "exitstat_exits_total{reason=\"35\",name=\"\"} 0" "$out" && promcheck'
+# family_sum FAMILY: the sum of a family's series.
+family_sum() { awk -v f="$1" 'index($0, f "{") == 1 { n += $2 } END { printf "%.0f\n", n }' "$out"; }
+sim high-reasons -f prometheus
+check "-f prometheus: the other row is reason=\"other\"" eval 'promcheck && grep -qx "exitstat_exits_total{reason=\"other\",name=\"other\"} 2000" "$out" && grep -qx "exitstat_exit_cycles_total{reason=\"other\",name=\"other\"} 3000000" "$out"'
+check "-f prometheus: reasons above 75 with exits" grep -qx 'exitstat_exits_total{reason="84",name="MSR_READ_IMM"} 100000' "$out"
+check "-f prometheus: each family adds up to its total" eval '[ "$(family_sum exitstat_exits_total)" = "$(sed -n "s/^exitstat_all_exits_total //p" "$out")" ] && [ "$(family_sum exitstat_exit_cycles_total)" = "$(sed -n "s/^exitstat_all_exit_cycles_total //p" "$out")" ]'
+sim patched-ext -f prometheus
+check "-f prometheus: no other series when the reasons make the total" eval 'promcheck && ! grep -q "reason=\"other\"" "$out"'
 sim high-reasons -u auto
 check "-u auto: the other row in auto units too" grep -Eq "^ +- +other +other +2000 +1\.00 ms +500 ns " "$out"
 sim busy -f prometheus --tsc-hz 2500000000
