@@ -85,7 +85,8 @@ static const char usage_text[] =
 	"Exit status: 0 done, 1 output error, 2 usage error,\n"
 	"3 no hypervisor or no exit-statistics interface; with a COMMAND, its\n"
 	"status (126 not runnable, 127 not found); -w or -b ended by a signal:\n"
-	"128 + its number (130 for ^C).  See exitstat(1).\n";
+	"128 + its number: 129 SIGHUP, 130 SIGINT (^C), 143 SIGTERM.\n"
+	"See exitstat(1).\n";
 
 static enum cli_result usage_error(const char *fmt, const char *what)
 {

@@ -34,6 +34,9 @@ man_status=$(sed -n '/^\.Sh EXIT STATUS/,/^\.Sh/p' "$root/man/exitstat.1" | sed 
 check "the man page documents every exit status" [ "$man_status" = "0 1 2 3 126 127 129 130 143 " ]
 sim patched --help
 check "--help gives the status after a signal" stdout_has "ended by a signal:"
+# "0 done", "130 SIGINT": each number --help gives a meaning to.
+help_status=$(sed -n '/^Exit status:/,$p' "$out" | grep -Eo '(^|[ (])[0-9]+ [A-Za-z]' | grep -Eo '[0-9]+' | tr '\n' ' ')
+check "--help and the man page give the same exit statuses" [ "$help_status" = "$man_status" ]
 
 for page in "$root"/man/*.[0-9]; do
 	check "$(basename "$page") is clean mdoc" eval '[ -z "$(mandoc -Tlint -W warning "$page" 2>&1)" ]'
