@@ -99,4 +99,7 @@ void report_raw(FILE *out, const struct collector *c, enum out_format format);
 /* A JSON string literal, escaped so that any bytes give valid JSON. */
 void json_string(FILE *out, const char *s);
 
+/* json_string(), or null for NULL. */
+void json_string_or_null(FILE *out, const char *s);
+
 #endif

@@ -120,19 +120,13 @@ int list_run(FILE *out, struct collector *c, const struct host_info *host,
 		case FORMAT_JSON:
 			fprintf(out, "%s{\"reason\":%" PRIu32 ",\"name\":",
 				reason ? "," : "", reason);
-			if (name)
-				json_string(out, name);
-			else
-				fputs("null", out);
+			json_string_or_null(out, name);
 			fputs(",\"host\":", out);
 			json_string(out, word);
 			fputs(",\"aliases\":", out);
 			json_aliases(out, reason);
 			fputs(",\"description\":", out);
-			if (summary)
-				json_string(out, summary);
-			else
-				fputs("null", out);
+			json_string_or_null(out, summary);
 			fputc('}', out);
 			break;
 		case FORMAT_CSV:

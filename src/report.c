@@ -392,8 +392,7 @@ static void json_number(FILE *out, double value)
 		fprintf(out, "%.6f", value);
 }
 
-/* A JSON string, or null. */
-static void json_string_or_null(FILE *out, const char *s)
+void json_string_or_null(FILE *out, const char *s)
 {
 	if (s)
 		json_string(out, s);
