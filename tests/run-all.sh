@@ -37,10 +37,12 @@ run() {
 
 valgrind="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 
-# The 32-bit x86 build: the unit, command-line and live-view suites.
+# The 32-bit x86 build: the unit, command-line, interface and live-view
+# suites.
 run_m32() {
 	run unit-m32 build/m32/unit-tests
 	run cli-m32 env SUITE=cli-m32 SIM=build/m32/exitstat-sim REAL=build/m32/exitstat tests/cli.sh
+	run interface-m32 env SUITE=interface-m32 SIM=build/m32/exitstat-sim tests/interface.sh
 	run watch-m32 env SUITE=watch-m32 SIM="$PWD/build/m32/exitstat-sim" tests/watch.sh
 }
 
