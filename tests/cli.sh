@@ -150,15 +150,15 @@ check "--units us with --tsc-hz" jq_true '.units == "us" and .tsc_hz == 10000000
 sim patched-ext -r 48 --units s --tsc-hz 1000000000
 check "--units s in a table, 3 significant figures" eval 'stdout_has "TIME(s)" && stdout_has " 78.2 "'
 sim tsc-leaf15 -r 48 -u s -f json
-check "TSC rate from leaf 0x15" jq_true '.tsc_hz == 3000000000 and .reasons[0].time == 1'
+check "TSC rate from leaf 0x15, named" jq_true '.tsc_hz == 3000000000 and .tsc_source == "CPUID leaf 0x15" and .reasons[0].time == 1'
 sim tsc-leaf16 -r 48 -u s -f json
-check "TSC rate from leaf 0x16" jq_true '.tsc_hz == 2100000000 and .reasons[0].time == 1'
+check "TSC rate from leaf 0x16, named" jq_true '.tsc_hz == 2100000000 and .tsc_source == "CPUID leaf 0x16" and .reasons[0].time == 1'
 sim tsc-hvleaf -r 48 -u s -f json
-check "TSC rate from leaf 0x40000010" jq_true '.tsc_hz == 1800000000 and .reasons[0].time == 1'
+check "TSC rate from leaf 0x40000010, named" jq_true '.tsc_hz == 1800000000 and .tsc_source == "CPUID leaf 0x40000010" and .reasons[0].time == 1'
 sim tsc-none -r 48 -u ns -f json
-check "TSC rate by calibration" jq_true '.tsc_hz > 10000000'
+check "TSC rate by calibration, named" jq_true '.tsc_hz > 10000000 and (.tsc_source | test("calibration"))'
 sim tsc-leaf15 -r 48 -u ns --tsc-hz 1000 -f json
-check "--tsc-hz overrides the leaves" jq_true '.tsc_hz == 1000'
+check "--tsc-hz overrides the leaves, and is named" jq_true '.tsc_hz == 1000 and .tsc_source == "--tsc-hz"'
 sim patched-ext -r 48 -u cycles -f json
 check "--units cycles: time fields are null" jq_true '.units == "cycles" and .tsc_hz == null and .reasons[0].time == null and .total.avg_time == null'
 
