@@ -7,9 +7,7 @@
 #include "exit_codes.h"
 #include "exit_reasons.h"
 #include "leaves.h"
-
-/* Fixed widths that fit every name and alias list; the SDM's words last. */
-#define LIST_ROW "%6s  %-20s  %-9s  %-20s  %s\n"
+#include "table.h"
 
 enum host_word { HOST_UNKNOWN, HOST_HANDLED, HOST_UNHANDLED, HOST_UNDEFINED };
 
@@ -96,6 +94,7 @@ int list_run(FILE *out, struct collector *c, const struct host_info *host,
 {
 	const uint32_t limit = exit_reason_named_limit();
 	char aliases[256], why[160];
+	struct table t;
 	uint32_t reason;
 
 	if (host->verdict != HOST_READY) {
@@ -103,9 +102,13 @@ int list_run(FILE *out, struct collector *c, const struct host_info *host,
 		fprintf(stderr, "exitstat: %s; the host's status is unknown\n",
 			why);
 	}
-	if (format == FORMAT_TABLE)
-		fprintf(out, LIST_ROW, "REASON", "NAME", "HOST", "ALIASES",
-			"DESCRIPTION");
+	/* The SDM's words last: the one column of any length. */
+	table_init(&t);
+	table_add_column(&t, "REASON", true);
+	table_add_column(&t, "NAME", false);
+	table_add_column(&t, "HOST", false);
+	table_add_column(&t, "ALIASES", false);
+	table_add_column(&t, "DESCRIPTION", false);
 	if (format == FORMAT_CSV)
 		fputs("reason,name,host,aliases,description\n", out);
 	if (format == FORMAT_JSON)
@@ -114,7 +117,6 @@ int list_run(FILE *out, struct collector *c, const struct host_info *host,
 		const char *name = exit_reason_name(reason);
 		const char *summary = exit_reason_summary(reason);
 		const char *word = host_words[ask_host(c, host, reason)];
-		char number[16];
 
 		switch (format) {
 		case FORMAT_JSON:
@@ -140,14 +142,27 @@ int list_run(FILE *out, struct collector *c, const struct host_info *host,
 			break;
 		default:
 			aliases_of(reason, ",", aliases, sizeof(aliases));
-			snprintf(number, sizeof(number), "%" PRIu32, reason);
-			fprintf(out, LIST_ROW, number, name ? name : "-", word,
-				aliases[0] ? aliases : "-",
-				summary ? summary : "not defined by the SDM");
+			if (!table_add_row(&t))
+				break;
+			table_cell(&t, "%" PRIu32, reason);
+			table_cell(&t, "%s", name ? name : "-");
+			table_cell(&t, "%s", word);
+			table_cell(&t, "%s", aliases[0] ? aliases : "-");
+			table_cell(&t, "%s",
+				   summary ? summary : "not defined by the SDM");
 			break;
 		}
 	}
 	if (format == FORMAT_JSON)
 		fputs("]\n", out);
+	if (format == FORMAT_TABLE && t.failed) {
+		/* A list with rows missing would read as the whole list. */
+		table_free(&t);
+		fputs("exitstat: out of memory\n", stderr);
+		return EXITSTAT_FAILURE;
+	}
+	if (format == FORMAT_TABLE)
+		table_print(&t, out);
+	table_free(&t);
 	return EXITSTAT_OK;
 }
