@@ -5,6 +5,7 @@ VERSION = 0.1.0
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANPREFIX ?= $(PREFIX)/share/man
+COMPLETIONSDIR ?= $(PREFIX)/share/bash-completion/completions
 PKG_CONFIG ?= pkg-config
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -22,8 +23,8 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -DEXITSTAT_VERSION='"$(VERSION)"' \
 	-Iinclude -Wall -Wextra -Werror $(CURSES_CFLAGS) $(CFLAGS) $(VARIANT_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(VARIANT_CFLAGS)
 
-CORE = cli command delta exit_reasons figures host parse ratio report snapshot \
-	table terminal tsc view watch
+CORE = cli command delta exit_reasons figures host list metrics parse ratio \
+	report snapshot table terminal tsc units view watch
 CORE_OBJS = $(CORE:%=$(BUILD)/%.o)
 HEADERS = $(wildcard include/*.h)
 UNIT_SRCS = $(wildcard tests/unit/*.c)
@@ -127,11 +128,15 @@ install: exitstat
 	install -m 0644 man/exitstat.1 $(DESTDIR)$(MANPREFIX)/man1/exitstat.1
 	install -m 0644 man/exitstat-cpuid.7 \
 		$(DESTDIR)$(MANPREFIX)/man7/exitstat-cpuid.7
+	install -m 0755 -d $(DESTDIR)$(COMPLETIONSDIR)
+	install -m 0644 completion/exitstat.bash \
+		$(DESTDIR)$(COMPLETIONSDIR)/exitstat
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/exitstat \
 		$(DESTDIR)$(MANPREFIX)/man1/exitstat.1 \
-		$(DESTDIR)$(MANPREFIX)/man7/exitstat-cpuid.7
+		$(DESTDIR)$(MANPREFIX)/man7/exitstat-cpuid.7 \
+		$(DESTDIR)$(COMPLETIONSDIR)/exitstat
 
 clean:
 	rm -rf build exitstat tests/exitstat-sim

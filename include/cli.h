@@ -28,6 +28,7 @@ struct settings {
 	enum time_unit unit;
 	uint64_t tsc_hz; /* 0: find it */
 	bool raw;
+	bool list; /* --list: the reasons this client knows, and the host's word */
 
 	/* Views over time. */
 	bool watch;	     /* --watch: live view, or batch when not a tty */

@@ -9,9 +9,10 @@
 #include "host.h"
 #include "snapshot.h"
 
-enum out_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
+enum out_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV, FORMAT_PROMETHEUS };
 enum sort_key { SORT_COUNT, SORT_RATE, SORT_TIME, SORT_AVG, SORT_REASON, SORT_NAME };
-enum time_unit { UNIT_CYCLES, UNIT_NS, UNIT_US, UNIT_MS, UNIT_S };
+/* UNIT_AUTO: each figure in ns, us, ms or s, whichever suits it (tables). */
+enum time_unit { UNIT_CYCLES, UNIT_NS, UNIT_US, UNIT_MS, UNIT_S, UNIT_AUTO };
 
 /* Where the figures of a report start counting. */
 enum report_since {
@@ -28,7 +29,8 @@ struct report_style {
 	enum out_format format;
 	enum sort_key sort;
 	enum time_unit unit;
-	uint64_t tsc_hz; /* needed unless unit is UNIT_CYCLES */
+	uint64_t tsc_hz; /* needed unless unit is UNIT_CYCLES; 0: unknown */
+	const char *tsc_source; /* where tsc_hz came from; NULL: --tsc-hz */
 	/*
 	 * Seconds of the last interval (the command's run for -- COMMAND),
 	 * which the rates are over; 0 when there is none.
@@ -50,9 +52,32 @@ double cycles_in_unit(uint64_t cycles, const struct report_style *style);
 double average_in_unit(uint64_t cycles, uint64_t exits,
 		       const struct report_style *style);
 
-/* Cycles as a whole number, or time in the style's unit with 3 decimals. */
+/* Cycles as a whole number, or time to 3 significant figures (auto: with its unit). */
 void format_time(char *buf, size_t len, uint64_t cycles,
 		 const struct report_style *style);
+
+/* The average per exit for a cell: cycles, 3 significant figures, or "-". */
+void format_average(char *buf, size_t len, uint64_t cycles, uint64_t exits,
+		    const struct report_style *style);
+
+/* format_time followed by its unit, for sentences: "12.3 ms". */
+void format_time_with_unit(char *buf, size_t len, uint64_t cycles,
+			   const struct report_style *style);
+
+/*
+ * The share of one host CPU that cycles spent over the last interval
+ * (style->seconds) are, in percent; -1 without an interval or a TSC rate.
+ */
+double host_cpu_percent(uint64_t cycles, const struct report_style *style);
+
+/* A share in percent for a cell: two decimals, or "-" when unknown (< 0). */
+void format_share(char *buf, size_t len, double percent);
+
+/* Where style->tsc_hz came from: a CPUID leaf, calibration or --tsc-hz. */
+const char *tsc_source_name(const struct report_style *style);
+
+/* "TSC rate N Hz, from SOURCE". */
+void format_tsc_rate(char *buf, size_t len, const struct report_style *style);
 
 /* Orders rows in place; ties go by reason number. */
 void report_sort(struct reason_stat *rows, size_t n, enum sort_key key);
@@ -73,5 +98,8 @@ void report_raw(FILE *out, const struct collector *c, enum out_format format);
 
 /* A JSON string literal, escaped so that any bytes give valid JSON. */
 void json_string(FILE *out, const char *s);
+
+/* json_string(), or null for NULL. */
+void json_string_or_null(FILE *out, const char *s);
 
 #endif

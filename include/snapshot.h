@@ -46,7 +46,8 @@ struct reason_stat {
 	enum reason_status status;
 	uint64_t exits;
 	uint64_t cycles;
-	uint64_t recent; /* in a delta: exits over the last interval */
+	/* In a delta: exits and cycles over the last interval. */
+	uint64_t recent, recent_cycles;
 };
 
 struct snapshot {
@@ -72,8 +73,9 @@ struct snapshot {
 	 */
 	uint64_t self_cost;
 
-	/* In a delta with rates: exits over the last interval. */
+	/* In a delta with rates: exits and cycles over the last interval. */
 	uint64_t total_recent, other_recent;
+	uint64_t total_recent_cycles, other_recent_cycles;
 
 	/* Set by figures_settle() on the figures to be shown. */
 	uint64_t other_exits, other_cycles; /* total less the reasons read */

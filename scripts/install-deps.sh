@@ -9,7 +9,7 @@
 set -eu
 
 packages="gcc make pkg-config libncurses-dev jq mandoc valgrind tmux gcc-multilib
-	lib32ncurses-dev"
+	lib32ncurses-dev prometheus"
 # lz4 packs the e2e kernel (CONFIG_KERNEL_LZ4); headers_install runs rsync.
 kernel="bc bison flex libelf-dev libssl-dev cpio xz-utils lz4 rsync perl git ccache
 	python3-ply linux-source-6.1 linux-source-6.12"

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #ifndef EXITSTAT_VERSION
 #define EXITSTAT_VERSION "unknown"
@@ -14,6 +15,7 @@ enum {
 	OPT_RAW = 256,
 	OPT_TSC_HZ,
 	OPT_INCLUDE_SELF,
+	OPT_LIST,
 };
 
 
@@ -31,6 +33,7 @@ static const struct option long_options[] = {
 	{ "interval", required_argument, NULL, 'i' },
 	{ "iterations", required_argument, NULL, 'n' },
 	{ "include-self", no_argument, NULL, OPT_INCLUDE_SELF },
+	{ "list", no_argument, NULL, OPT_LIST },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -42,7 +45,9 @@ static const char usage_text[] =
 	"usage: exitstat [-a | -r SPEC ...] [-s KEY] [-f FORMAT] [-u UNIT]\n"
 	"                [--tsc-hz HZ] [--raw] [--include-self]\n"
 	"       exitstat -w [-b] [-i SEC] [-n N] [--include-self] [options]\n"
+	"       exitstat [options] INTERVAL [COUNT]\n"
 	"       exitstat [options] [--include-self] -- COMMAND [ARG ...]\n"
+	"       exitstat --list [-f FORMAT]\n"
 	"       exitstat -h | -V\n"
 	"\n"
 	"Shows the VM exits of this virtual machine, counted by a patched KVM\n"
@@ -52,18 +57,25 @@ static const char usage_text[] =
 	"  -r, --reason SPEC    these reasons: a number, a name (cpuid,\n"
 	"                       EPT_VIOLATION), a range 0-15 or a comma list;\n"
 	"                       may be repeated\n"
-	"  -s, --sort KEY       count, time, avg, reason or name; rate with -w\n"
-	"  -f, --format FORMAT  table, json or csv\n"
-	"  -u, --units UNIT     cycles, ns, us, ms or s\n"
-	"      --tsc-hz HZ      the host's TSC rate, for --units\n"
+	"  -s, --sort KEY       count, time, avg, reason or name; rate with -w,\n"
+	"                       -b or a command\n"
+	"  -f, --format FORMAT  table, json, csv or prometheus\n"
+	"  -u, --units UNIT     cycles (default), auto, ns, us, ms or s; time\n"
+	"                       to 3 significant figures, auto picks the unit\n"
+	"      --tsc-hz HZ      the host's TSC rate, for --units and the share\n"
+	"                       of a host CPU\n"
 	"      --raw            print the registers of every CPUID issued\n"
+	"      --list           every exit reason known: number, name, aliases\n"
+	"                       and the host's status for it\n"
 	"  -w, --watch          live view, refreshed every interval\n"
 	"  -b, --batch          the live view as plain lines (also when\n"
-	"                       stdout is not a terminal); json: one object\n"
-	"                       per line, csv: rows with a timestamp\n"
+	"                       stdout is not a terminal or the format is\n"
+	"                       json or csv); json: one object per line,\n"
+	"                       csv: rows with a timestamp\n"
 	"  -i, --interval SEC   seconds between refreshes (default 1, min 0.1)\n"
 	"  -n, --iterations N   stop after N refreshes\n"
 	"      --include-self   keep exitstat's own CPUID exits in the figures\n"
+	"  INTERVAL [COUNT]     as in vmstat: -b -i INTERVAL [-n COUNT]\n"
 	"  -- COMMAND [ARG ...] report the exits during COMMAND (on stderr);\n"
 	"                       exit with its status\n"
 	"  -h, --help           print this help and exit\n"
@@ -73,7 +85,8 @@ static const char usage_text[] =
 	"Exit status: 0 done, 1 output error, 2 usage error,\n"
 	"3 no hypervisor or no exit-statistics interface; with a COMMAND, its\n"
 	"status (126 not runnable, 127 not found); -w or -b ended by a signal:\n"
-	"128 + its number (130 for ^C).  See exitstat(1).\n";
+	"128 + its number: 129 SIGHUP, 130 SIGINT (^C), 143 SIGTERM.\n"
+	"See exitstat(1).\n";
 
 static enum cli_result usage_error(const char *fmt, const char *what)
 {
@@ -92,13 +105,13 @@ static enum cli_result bad_value(const char *what, const char *arg,
 	return CLI_USAGE;
 }
 
-/* Index of word in names[], or -1. */
+/* Index of word in names[], or -1; case-blind, like reason names. */
 static int pick(const char *word, const char *const *names, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (strcmp(word, names[i]) == 0)
+		if (strcasecmp(word, names[i]) == 0)
 			return (int)i;
 	return -1;
 }
@@ -111,6 +124,7 @@ static const char *const sort_names[] = {
 };
 static const char *const format_names[] = {
 	[FORMAT_TABLE] = "table", [FORMAT_JSON] = "json", [FORMAT_CSV] = "csv",
+	[FORMAT_PROMETHEUS] = "prometheus",
 };
 
 static enum cli_result parse_option(int opt, const char *arg,
@@ -139,16 +153,16 @@ static enum cli_result parse_option(int opt, const char *arg,
 	case 'f':
 		index = PICK(arg, format_names);
 		if (index < 0)
-			return usage_error("unknown format '%s' (table, json, csv)",
+			return usage_error("unknown format '%s' (table, json, csv, prometheus)",
 					   arg);
 		s->format = (enum out_format)index;
 		return CLI_RUN;
 	case 'u':
-		for (index = UNIT_S; index >= UNIT_CYCLES; index--)
-			if (strcmp(arg, time_unit_name((enum time_unit)index)) == 0)
+		for (index = UNIT_AUTO; index >= UNIT_CYCLES; index--)
+			if (strcasecmp(arg, time_unit_name((enum time_unit)index)) == 0)
 				break;
 		if (index < 0)
-			return usage_error("unknown unit '%s' (cycles, ns, us, ms, s)",
+			return usage_error("unknown unit '%s' (cycles, auto, ns, us, ms, s)",
 					   arg);
 		s->unit = (enum time_unit)index;
 		return CLI_RUN;
@@ -182,6 +196,9 @@ static enum cli_result parse_option(int opt, const char *arg,
 	case OPT_INCLUDE_SELF:
 		s->include_self = true;
 		return CLI_RUN;
+	case OPT_LIST:
+		s->list = true;
+		return CLI_RUN;
 	}
 	return CLI_USAGE;
 }
@@ -206,6 +223,46 @@ static enum cli_result bad_option(int opt, char **argv)
 	else
 		return usage_error("unknown option '%s'", word);
 	return CLI_USAGE;
+}
+
+/* exitstat INTERVAL [COUNT], as vmstat: batch lines, or the live view with -w. */
+static enum cli_result parse_operands(int n, char **operands,
+				      struct settings *s, bool timing)
+{
+	const char *why;
+	int i;
+
+	/* Parsing stops at the first operand, so that "--" can end it. */
+	for (i = 1; i < n; i++)
+		if (operands[i][0] == '-' && operands[i][1] != '\0')
+			return usage_error("option '%s' after INTERVAL: options go first",
+					   operands[i]);
+	if (n > 2)
+		return usage_error("unexpected argument '%s'", operands[2]);
+	if (timing)
+		return usage_error("%s", "give the interval and count as operands or with -i and -n, not both");
+	if (!parse_seconds(operands[0], INTERVAL_MIN, INTERVAL_MAX,
+			   &s->interval, &why))
+		return bad_value("interval", operands[0], why,
+				 "seconds, 0.1 to 86400");
+	if (n == 2 && !parse_u64(operands[1], 1, UINT32_MAX, &s->iterations,
+				 &why))
+		return bad_value("count", operands[1], why, "1 to 4294967295");
+	if (!s->watch)
+		s->batch = true;
+	return CLI_RUN;
+}
+
+/* --list takes --format only: the other options shape reports. */
+static enum cli_result check_list(struct settings *s, bool all, bool timing)
+{
+	if (all || s->reasons->count || s->sort_given || s->unit != UNIT_CYCLES ||
+	    s->tsc_hz || s->raw || s->watch || s->batch || timing ||
+	    s->include_self || s->command)
+		return usage_error("%s", "--list takes no other option than --format");
+	if (s->format == FORMAT_PROMETHEUS)
+		return usage_error("%s", "--list prints a table, json or csv");
+	return CLI_RUN;
 }
 
 enum cli_result cli_parse(int argc, char **argv, struct settings *s)
@@ -241,25 +298,39 @@ enum cli_result cli_parse(int argc, char **argv, struct settings *s)
 	}
 	if (optind < argc) {
 		/* getopt_long consumed "--" itself: what follows is a command. */
-		if (strcmp(argv[optind - 1], "--") != 0)
-			return usage_error("unexpected argument '%s'",
-					   argv[optind]);
-		s->command = &argv[optind];
+		if (strcmp(argv[optind - 1], "--") == 0)
+			s->command = &argv[optind];
+		else if ((result = parse_operands(argc - optind, &argv[optind], s,
+						  timing)) != CLI_RUN)
+			return result;
 	} else if (optind > 1 && strcmp(argv[optind - 1], "--") == 0) {
 		return usage_error("%s", "'--' must be followed by a command");
 	}
+	if (s->list)
+		return check_list(s, all, timing);
 	if (all && s->reasons->count)
 		return usage_error("%s", "--all and --reason cannot be combined");
-	if (s->batch)
-		s->watch = true;
+	/* json and csv cannot be drawn full-screen: they are batch lines. */
+	if (s->batch || (s->watch && s->format != FORMAT_TABLE))
+		s->watch = s->batch = true;
+	if (s->format == FORMAT_PROMETHEUS &&
+	    (s->watch || s->command || s->raw || s->unit != UNIT_CYCLES))
+		return usage_error("%s", "-f prometheus prints counters since VM start in cycles: "
+					 "not with --watch, --batch, a command, --raw or --units");
 	if (s->watch && s->command)
 		return usage_error("%s", "--watch cannot be combined with a command");
 	if (s->raw && (s->watch || s->command))
 		return usage_error("%s", "--raw cannot be combined with --watch or a command");
 	if (timing && !s->watch)
 		return usage_error("%s", "--interval and --iterations need --watch or --batch");
-	if (s->sort == SORT_RATE && s->sort_given && !s->watch)
-		return usage_error("%s", "sorting by rate needs --watch or --batch");
+	if (s->sort == SORT_RATE && s->sort_given && !s->watch && !s->command)
+		return usage_error("%s", "sorting by rate needs --watch, --batch or a command");
+	if (s->tsc_hz && s->unit == UNIT_CYCLES && !s->watch && !s->command &&
+	    s->format != FORMAT_PROMETHEUS)
+		return usage_error("%s", "--tsc-hz needs --units, --watch, --batch, a command or -f prometheus");
+	/* Machine formats want one unit per field: auto gives ns there. */
+	if (s->unit == UNIT_AUTO && s->format != FORMAT_TABLE)
+		s->unit = UNIT_NS;
 	if (!s->interval)
 		s->interval = INTERVAL_DEFAULT;
 

@@ -10,6 +10,7 @@
 #include "figures.h"
 #include "host.h"
 #include "leaves.h"
+#include "list.h"
 #include "report.h"
 #include "snapshot.h"
 #include "tsc.h"
@@ -54,10 +55,14 @@ static bool report_since(const struct settings *s,
 		return false;
 	/* One interval: the rates are over the whole span. */
 	figures_settle(&figures);
-	for (i = 0; i < figures.count; i++)
+	for (i = 0; i < figures.count; i++) {
 		figures.reasons[i].recent = figures.reasons[i].exits;
+		figures.reasons[i].recent_cycles = figures.reasons[i].cycles;
+	}
 	figures.total_recent = figures.total_exits;
 	figures.other_recent = figures.other_exits;
+	figures.total_recent_cycles = figures.total_cycles;
+	figures.other_recent_cycles = figures.other_cycles;
 	figures_present(&figures, s->mode,
 			s->sort_given || s->mode != MODE_REASONS, s->sort);
 	style->include_self = s->include_self;
@@ -126,14 +131,19 @@ static int run_report(const struct settings *s, struct collector *c,
 	struct snapshot snap, vm_start;
 	struct reader reader;
 	const uint16_t *list;
-	const char *source;
 	bool printed;
 	size_t n;
 	int status;
 
-	if (style.unit != UNIT_CYCLES && style.tsc_hz == 0) {
-		style.tsc_hz = tsc_rate_detect(c, host, &source);
-		if (style.tsc_hz == 0) {
+	/*
+	 * Time needs the TSC rate, and so does the share of a host CPU that
+	 * figures over an interval give; Prometheus gets it as a gauge.
+	 */
+	if (style.tsc_hz == 0 &&
+	    (style.unit != UNIT_CYCLES || s->watch || s->command ||
+	     s->format == FORMAT_PROMETHEUS)) {
+		style.tsc_hz = tsc_rate_detect(c, host, &style.tsc_source);
+		if (style.tsc_hz == 0 && style.unit != UNIT_CYCLES) {
 			fputs("exitstat: cannot find the TSC rate; give it with --tsc-hz\n",
 			      stderr);
 			return EXITSTAT_FAILURE;
@@ -205,6 +215,13 @@ int main(int argc, char **argv)
 
 	collector_init(&collector, settings.raw);
 	host_detect(&collector, &host);
+	if (settings.list) {
+		/* The list is the client's own knowledge: no host is no error. */
+		status = list_run(stdout, &collector, &host, settings.format);
+		collector_free(&collector);
+		settings_free(&settings);
+		return finish_output(status);
+	}
 	if (host.verdict == HOST_READY || settings.raw)
 		status = run_report(&settings, &collector, &host);
 	else

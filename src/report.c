@@ -7,24 +7,27 @@
 
 #include "exit_reasons.h"
 #include "figures.h"
+#include "metrics.h"
 #include "ratio.h"
 #include "table.h"
+#include "units.h"
 
 static const double unit_scale[] = {
 	[UNIT_CYCLES] = 0, [UNIT_NS] = 1e9, [UNIT_US] = 1e6,
-	[UNIT_MS] = 1e3,   [UNIT_S] = 1,
+	[UNIT_MS] = 1e3,   [UNIT_S] = 1,	 [UNIT_AUTO] = 1,
 };
 
 const char *time_unit_name(enum time_unit unit)
 {
 	static const char *const names[] = {
 		[UNIT_CYCLES] = "cycles", [UNIT_NS] = "ns", [UNIT_US] = "us",
-		[UNIT_MS] = "ms",	  [UNIT_S] = "s",
+		[UNIT_MS] = "ms",	  [UNIT_S] = "s",	  [UNIT_AUTO] = "auto",
 	};
 
 	return names[unit];
 }
 
+/* UNIT_AUTO figures are seconds until they are printed. */
 double cycles_in_unit(uint64_t cycles, const struct report_style *style)
 {
 	if (style->unit == UNIT_CYCLES || style->tsc_hz == 0)
@@ -105,22 +108,12 @@ void report_sort(struct reason_stat *rows, size_t n, enum sort_key key)
 	qsort(rows, n, sizeof(*rows), compare_rows);
 }
 
-static void format_number(char *buf, size_t len, double value, bool is_cycles)
+void format_share(char *buf, size_t len, double percent)
 {
-	if (value < 0)
-		snprintf(buf, len, "-");
-	else if (is_cycles)
-		snprintf(buf, len, "%.1f", value);
-	else
-		snprintf(buf, len, "%.3f", value);
-}
-
-static void format_share(char *buf, size_t len, double value)
-{
-	if (value < 0)
+	if (percent < 0)
 		snprintf(buf, len, "-");
 	else
-		snprintf(buf, len, "%.2f", value);
+		snprintf(buf, len, "%.2f", percent);
 }
 
 void format_time(char *buf, size_t len, uint64_t cycles,
@@ -128,8 +121,55 @@ void format_time(char *buf, size_t len, uint64_t cycles,
 {
 	if (style->unit == UNIT_CYCLES)
 		snprintf(buf, len, "%" PRIu64, cycles);
+	else if (style->unit == UNIT_AUTO)
+		format_auto_seconds(buf, len, cycles_in_unit(cycles, style));
 	else
-		snprintf(buf, len, "%.3f", cycles_in_unit(cycles, style));
+		format_3sig(buf, len, cycles_in_unit(cycles, style));
+}
+
+void format_average(char *buf, size_t len, uint64_t cycles, uint64_t exits,
+		    const struct report_style *style)
+{
+	double average = average_in_unit(cycles, exits, style);
+
+	if (average < 0)
+		snprintf(buf, len, "-");
+	else if (style->unit == UNIT_CYCLES)
+		snprintf(buf, len, "%.1f", average);
+	else if (style->unit == UNIT_AUTO)
+		format_auto_seconds(buf, len, average);
+	else
+		format_3sig(buf, len, average);
+}
+
+void format_time_with_unit(char *buf, size_t len, uint64_t cycles,
+			   const struct report_style *style)
+{
+	char number[48];
+
+	format_time(number, sizeof(number), cycles, style);
+	if (style->unit == UNIT_AUTO)
+		snprintf(buf, len, "%s", number);
+	else
+		snprintf(buf, len, "%s %s", number, time_unit_name(style->unit));
+}
+
+double host_cpu_percent(uint64_t cycles, const struct report_style *style)
+{
+	if (style->seconds <= 0 || style->tsc_hz == 0)
+		return -1;
+	return 100.0 * (double)cycles / (double)style->tsc_hz / style->seconds;
+}
+
+const char *tsc_source_name(const struct report_style *style)
+{
+	return style->tsc_source ? style->tsc_source : "--tsc-hz";
+}
+
+void format_tsc_rate(char *buf, size_t len, const struct report_style *style)
+{
+	snprintf(buf, len, "TSC rate %" PRIu64 " Hz, from %s", style->tsc_hz,
+		 tsc_source_name(style));
 }
 
 static bool any_status(const struct snapshot *snap, enum reason_status status)
@@ -192,10 +232,41 @@ static double report_timestamp(const struct report_style *style)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* exits and cycles since the baseline; recent: exits over the interval. */
+/* The total or the other row, as a row, for the code that prints rows. */
+static struct reason_stat summary_row(uint64_t exits, uint64_t cycles,
+				      uint64_t recent, uint64_t recent_cycles)
+{
+	struct reason_stat row = {
+		.exits = exits,
+		.cycles = cycles,
+		.recent = recent,
+		.recent_cycles = recent_cycles,
+	};
+
+	return row;
+}
+
+static struct reason_stat total_row(const struct snapshot *snap)
+{
+	return summary_row(snap->total_exits, snap->total_cycles,
+			   snap->total_recent, snap->total_recent_cycles);
+}
+
+static struct reason_stat other_row(const struct snapshot *snap)
+{
+	return summary_row(snap->other_exits, snap->other_cycles,
+			   snap->other_recent, snap->other_recent_cycles);
+}
+
+static bool has_other(const struct snapshot *snap)
+{
+	return snap->other_exits || snap->other_cycles;
+}
+
+/* exits and cycles since the baseline; the rate over the last interval. */
 static void table_figures(struct table *t, const char *reason,
-			  const char *name, const char *status, uint64_t exits,
-			  uint64_t cycles, uint64_t recent,
+			  const char *name, const char *status,
+			  const struct reason_stat *row,
 			  const struct snapshot *snap,
 			  const struct report_style *style)
 {
@@ -204,17 +275,16 @@ static void table_figures(struct table *t, const char *reason,
 	table_cell(t, "%s", reason);
 	table_cell(t, "%s", name);
 	table_cell(t, "%s", status);
-	table_cell(t, "%" PRIu64, exits);
+	table_cell(t, "%" PRIu64, row->exits);
 	if (style->seconds > 0)
-		table_cell(t, "%.1f", per_second(recent, style->seconds));
-	format_time(text, sizeof(text), cycles, style);
+		table_cell(t, "%.1f", per_second(row->recent, style->seconds));
+	format_time(text, sizeof(text), row->cycles, style);
 	table_cell(t, "%s", text);
-	format_number(text, sizeof(text), average_in_unit(cycles, exits, style),
-		      style->unit == UNIT_CYCLES);
+	format_average(text, sizeof(text), row->cycles, row->exits, style);
 	table_cell(t, "%s", text);
-	format_share(text, sizeof(text), exits_share(snap, exits));
+	format_share(text, sizeof(text), exits_share(snap, row->exits));
 	table_cell(t, "%s", text);
-	format_share(text, sizeof(text), cycles_share(snap, cycles));
+	format_share(text, sizeof(text), cycles_share(snap, row->cycles));
 	table_cell(t, "%s", text);
 }
 
@@ -225,26 +295,35 @@ static void print_table(FILE *out, const struct host_info *host,
 {
 	const bool cycles = style->unit == UNIT_CYCLES;
 	const char *unit = time_unit_name(style->unit);
-	char time_header[24], avg_header[24], total_time[32], avg[32];
-	char own[MAX_NOTES][NOTE_LEN], number[16];
+	char time_header[24], avg_header[24], total_time[48], avg[48];
+	char own[MAX_NOTES][NOTE_LEN], number[16], tsc[128];
+	const double cpu = host_cpu_percent(snap->total_recent_cycles, style);
+	struct reason_stat other = other_row(snap);
 	struct table t;
 	size_t i, nown;
 
 	fprintf(out, "host %s: exit statistics with %s counts\n", host->vendor,
 		snap->wide_counts ? "64-bit" : "32-bit (wrapping)");
-	format_time(total_time, sizeof(total_time), snap->total_cycles, style);
-	format_number(avg, sizeof(avg),
-		      average_in_unit(snap->total_cycles, snap->total_exits, style),
-		      cycles);
-	fprintf(out, "total: %" PRIu64 " exits, %s %s handling them, %s %s/exit",
-		snap->total_exits, total_time, unit, avg, unit);
+	format_time_with_unit(total_time, sizeof(total_time), snap->total_cycles,
+			      style);
+	format_average(avg, sizeof(avg), snap->total_cycles, snap->total_exits,
+		       style);
+	fprintf(out, "total: %" PRIu64 " exits, %s handling them, %s%s%s/exit",
+		snap->total_exits, total_time, avg,
+		style->unit == UNIT_AUTO ? "" : " ",
+		style->unit == UNIT_AUTO ? "" : unit);
 	if (style->seconds > 0)
 		fprintf(out, ", %.1f exits/s over %.3f s",
 			per_second(snap->total_recent, style->seconds),
 			style->seconds);
 	fputc('\n', out);
-	if (!cycles)
-		fprintf(out, "TSC rate: %" PRIu64 " Hz\n", style->tsc_hz);
+	if (style->tsc_hz)
+		format_tsc_rate(tsc, sizeof(tsc), style);
+	if (cpu >= 0)
+		fprintf(out, "host CPU: %.2f%% of one host CPU handled these exits (%s)\n",
+			cpu, tsc);
+	else if (!cycles)
+		fprintf(out, "%s\n", tsc);
 	nown = standard_notes(own, snap, style);
 	for (; notes && *notes; notes++)
 		fprintf(out, "note: %s\n", *notes);
@@ -256,9 +335,11 @@ static void print_table(FILE *out, const struct host_info *host,
 		      out);
 	fputc('\n', out);
 
-	snprintf(time_header, sizeof(time_header), cycles ? "CYCLES" : "TIME(%s)",
+	snprintf(time_header, sizeof(time_header),
+		 cycles ? "CYCLES" : style->unit == UNIT_AUTO ? "TIME" : "TIME(%s)",
 		 unit);
-	snprintf(avg_header, sizeof(avg_header), cycles ? "AVG" : "AVG(%s)",
+	snprintf(avg_header, sizeof(avg_header),
+		 cycles ? "AVG" : style->unit == UNIT_AUTO ? "AVG" : "AVG(%s)",
 		 unit);
 	table_init(&t);
 	table_add_column(&t, "REASON", true);
@@ -278,13 +359,10 @@ static void print_table(FILE *out, const struct host_info *host,
 			break;
 		snprintf(number, sizeof(number), "%" PRIu32, st->reason);
 		table_figures(&t, number, name_or_dash(st->reason),
-			      reason_status_name(st->status), st->exits,
-			      st->cycles, st->recent, snap, style);
+			      reason_status_name(st->status), st, snap, style);
 	}
-	if ((snap->other_exits || snap->other_cycles) && table_add_row(&t))
-		table_figures(&t, "-", "other", "other", snap->other_exits,
-			      snap->other_cycles, snap->other_recent, snap,
-			      style);
+	if (has_other(snap) && table_add_row(&t))
+		table_figures(&t, "-", "other", "other", &other, snap, style);
 	table_print(&t, out);
 	table_free(&t);
 }
@@ -314,32 +392,48 @@ static void json_number(FILE *out, double value)
 		fprintf(out, "%.6f", value);
 }
 
-/* The same fields, always all of them, for the total, other and reasons. */
-static void json_figures(FILE *out, uint64_t exits, uint64_t cycles,
-			 uint64_t recent, const struct report_style *style)
+void json_string_or_null(FILE *out, const char *s)
+{
+	if (s)
+		json_string(out, s);
+	else
+		fputs("null", out);
+}
+
+/*
+ * The same fields, always all of them, for the total, other and reasons:
+ * exits and cycles since the baseline, rates over the last interval.
+ */
+static void json_figures(FILE *out, const struct reason_stat *row,
+			 const struct report_style *style)
 {
 	const bool timed = style->unit != UNIT_CYCLES;
 
 	fprintf(out, "\"exits\":%" PRIu64 ",\"cycles\":%" PRIu64
 		     ",\"avg_cycles\":",
-		exits, cycles);
-	json_number(out, exits ? (double)cycles / (double)exits : -1);
+		row->exits, row->cycles);
+	json_number(out, row->exits ? (double)row->cycles / (double)row->exits
+				    : -1);
 	fputs(",\"time\":", out);
-	json_number(out, timed ? cycles_in_unit(cycles, style) : -1);
+	json_number(out, timed ? cycles_in_unit(row->cycles, style) : -1);
 	fputs(",\"avg_time\":", out);
-	json_number(out, timed ? average_in_unit(cycles, exits, style) : -1);
+	json_number(out, timed ? average_in_unit(row->cycles, row->exits, style)
+			       : -1);
 	fputs(",\"exits_per_s\":", out);
-	json_number(out, style->seconds > 0 ? per_second(recent, style->seconds)
-					    : -1);
+	json_number(out, style->seconds > 0
+				 ? per_second(row->recent, style->seconds)
+				 : -1);
+	fputs(",\"host_cpu_percent\":", out);
+	json_number(out, host_cpu_percent(row->recent_cycles, style));
 }
 
-static void json_shares(FILE *out, uint64_t exits, uint64_t cycles,
+static void json_shares(FILE *out, const struct reason_stat *row,
 			const struct snapshot *snap)
 {
 	fputs(",\"exits_pct\":", out);
-	json_number(out, exits_share(snap, exits));
+	json_number(out, exits_share(snap, row->exits));
 	fputs(",\"cycles_pct\":", out);
-	json_number(out, cycles_share(snap, cycles));
+	json_number(out, cycles_share(snap, row->cycles));
 }
 
 static void print_json(FILE *out, const struct host_info *host,
@@ -349,6 +443,7 @@ static void print_json(FILE *out, const struct host_info *host,
 {
 	char own[MAX_NOTES][NOTE_LEN];
 	size_t i, nown = standard_notes(own, snap, style);
+	const struct reason_stat total = total_row(snap), other = other_row(snap);
 	bool first = true;
 
 	fputs("{\"schema\":", out);
@@ -360,10 +455,12 @@ static void print_json(FILE *out, const struct host_info *host,
 		snap->wide_counts ? 64 : 32);
 	json_string(out, time_unit_name(style->unit));
 	fputs(",\"tsc_hz\":", out);
-	if (style->unit != UNIT_CYCLES)
+	if (style->tsc_hz)
 		fprintf(out, "%" PRIu64, style->tsc_hz);
 	else
 		fputs("null", out);
+	fputs(",\"tsc_source\":", out);
+	json_string_or_null(out, style->tsc_hz ? tsc_source_name(style) : NULL);
 	fputs(",\"since\":", out);
 	json_string(out, since_name(style->since));
 	fprintf(out, ",\"counter_reset\":%s,\"seconds\":",
@@ -386,29 +483,23 @@ static void print_json(FILE *out, const struct host_info *host,
 		json_string(out, own[i]);
 	}
 	fputs("],\"total\":{", out);
-	json_figures(out, snap->total_exits, snap->total_cycles,
-		     snap->total_recent, style);
+	json_figures(out, &total, style);
 	fputs("},\"other\":{", out);
-	json_figures(out, snap->other_exits, snap->other_cycles,
-		     snap->other_recent, style);
-	json_shares(out, snap->other_exits, snap->other_cycles, snap);
+	json_figures(out, &other, style);
+	json_shares(out, &other, snap);
 	fputs("},\"reasons\":[", out);
 	for (i = 0; i < snap->count; i++) {
 		const struct reason_stat *st = &snap->reasons[i];
-		const char *name = exit_reason_name(st->reason);
 
 		if (i)
 			fputc(',', out);
 		fprintf(out, "{\"reason\":%" PRIu32 ",\"name\":", st->reason);
-		if (name)
-			json_string(out, name);
-		else
-			fputs("null", out);
+		json_string_or_null(out, exit_reason_name(st->reason));
 		fputs(",\"status\":", out);
 		json_string(out, reason_status_name(st->status));
 		fputc(',', out);
-		json_figures(out, st->exits, st->cycles, st->recent, style);
-		json_shares(out, st->exits, st->cycles, snap);
+		json_figures(out, st, style);
+		json_shares(out, st, snap);
 		fputc('}', out);
 	}
 	fputs("]}\n", out);
@@ -422,27 +513,31 @@ static void csv_number(FILE *out, double value)
 
 /* The columns of a JSON reason, in its order, after a timestamp. */
 static void csv_row(FILE *out, double timestamp, const char *reason,
-		    const char *name, const char *status, uint64_t exits,
-		    uint64_t cycles, uint64_t recent,
-		    const struct snapshot *snap,
+		    const char *name, const char *status,
+		    const struct reason_stat *row, const struct snapshot *snap,
 		    const struct report_style *style, bool shares)
 {
 	const bool timed = style->unit != UNIT_CYCLES;
 
 	fprintf(out, "%.3f,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",", timestamp,
-		reason, name, status, exits, cycles);
-	csv_number(out, exits ? (double)cycles / (double)exits : -1);
+		reason, name, status, row->exits, row->cycles);
+	csv_number(out, row->exits ? (double)row->cycles / (double)row->exits
+				   : -1);
 	fputc(',', out);
-	csv_number(out, timed ? cycles_in_unit(cycles, style) : -1);
+	csv_number(out, timed ? cycles_in_unit(row->cycles, style) : -1);
 	fputc(',', out);
-	csv_number(out, timed ? average_in_unit(cycles, exits, style) : -1);
+	csv_number(out, timed ? average_in_unit(row->cycles, row->exits, style)
+			      : -1);
 	fputc(',', out);
-	csv_number(out, style->seconds > 0 ? per_second(recent, style->seconds)
-					   : -1);
+	csv_number(out, style->seconds > 0
+				? per_second(row->recent, style->seconds)
+				: -1);
 	fputc(',', out);
-	csv_number(out, shares ? exits_share(snap, exits) : -1);
+	csv_number(out, host_cpu_percent(row->recent_cycles, style));
 	fputc(',', out);
-	csv_number(out, shares ? cycles_share(snap, cycles) : -1);
+	csv_number(out, shares ? exits_share(snap, row->exits) : -1);
+	fputc(',', out);
+	csv_number(out, shares ? cycles_share(snap, row->cycles) : -1);
 	fputc('\n', out);
 }
 
@@ -450,27 +545,27 @@ static void print_csv(FILE *out, const struct snapshot *snap,
 		      const struct report_style *style)
 {
 	const double timestamp = report_timestamp(style);
+	const struct reason_stat total = total_row(snap), other = other_row(snap);
 	char number[16];
 	size_t i;
 
 	if (!style->no_csv_header)
 		fputs("timestamp,reason,name,status,exits,cycles,avg_cycles,"
-		      "time,avg_time,exits_per_s,exits_pct,cycles_pct\n",
+		      "time,avg_time,exits_per_s,host_cpu_percent,exits_pct,"
+		      "cycles_pct\n",
 		      out);
 	for (i = 0; i < snap->count; i++) {
 		const struct reason_stat *st = &snap->reasons[i];
 
 		snprintf(number, sizeof(number), "%" PRIu32, st->reason);
 		csv_row(out, timestamp, number, name_or_dash(st->reason),
-			reason_status_name(st->status), st->exits, st->cycles,
-			st->recent, snap, style, true);
+			reason_status_name(st->status), st, snap, style, true);
 	}
-	if (snap->other_exits || snap->other_cycles)
-		csv_row(out, timestamp, "", "other", "other", snap->other_exits,
-			snap->other_cycles, snap->other_recent, snap, style,
-			true);
-	csv_row(out, timestamp, "", "total", "total", snap->total_exits,
-		snap->total_cycles, snap->total_recent, snap, style, false);
+	if (has_other(snap))
+		csv_row(out, timestamp, "", "other", "other", &other, snap,
+			style, true);
+	csv_row(out, timestamp, "", "total", "total", &total, snap, style,
+		false);
 }
 
 void report_snapshot(FILE *out, const struct host_info *host,
@@ -487,6 +582,9 @@ void report_snapshot(FILE *out, const struct host_info *host,
 		break;
 	case FORMAT_CSV:
 		print_csv(out, snap, style);
+		break;
+	case FORMAT_PROMETHEUS:
+		metrics_print(out, host, snap, style);
 		break;
 	}
 }
@@ -521,6 +619,7 @@ void report_raw(FILE *out, const struct collector *c, enum out_format format)
 				r->regs.ecx, r->regs.edx);
 			break;
 		case FORMAT_TABLE:
+		case FORMAT_PROMETHEUS: /* refused on the command line */
 			fprintf(out,
 				"leaf 0x%08" PRIx32 " ecx 0x%08" PRIx32
 				" -> eax 0x%08" PRIx32 " ebx 0x%08" PRIx32

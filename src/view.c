@@ -133,32 +133,51 @@ static const char *sort_title(enum sort_key key)
 static void draw_header(struct sink *k, const struct view_model *m)
 {
 	const struct snapshot *s = m->since;
-	const char *unit = time_unit_name(m->style->unit);
-	char line[512], up[32], last[160];
+	char line[512], up[32], last[320], amount[48], cpu[64], tsc[128];
 	const double seconds = m->last_seconds;
+	struct report_style over_last = *m->style;
 
 	format_duration(up, sizeof(up), m->uptime);
-	snprintf(line, sizeof(line), "exitstat  host %s  every %.1fs  up %s%s",
+	/*
+	 * The guest owner's headline, early on the first line so that a
+	 * narrow screen keeps it: how much of one host CPU handling this
+	 * VM's exits took over the last interval.  Then where the TSC rate
+	 * behind it came from.
+	 */
+	over_last.seconds = seconds;
+	cpu[0] = '\0';
+	if (host_cpu_percent(m->recent_cycles, &over_last) >= 0)
+		snprintf(cpu, sizeof(cpu), "  host CPU %.2f%%",
+			 host_cpu_percent(m->recent_cycles, &over_last));
+	tsc[0] = '\0';
+	if (m->style->tsc_hz)
+		snprintf(tsc, sizeof(tsc), "TSC %.2f GHz (%s)",
+			 (double)m->style->tsc_hz / 1e9,
+			 tsc_source_name(m->style));
+	snprintf(line, sizeof(line), "exitstat  host %s  every %.1fs  up %s%s%s%s%s",
 		 m->host->vendor, m->interval, up,
-		 m->paused ? "  PAUSED" : "");
+		 m->paused ? "  PAUSED" : "", cpu, tsc[0] ? "  " : "", tsc);
 	sink_line(k, false, line);
 
-	if (seconds > 0)
-		snprintf(last, sizeof(last), "last %.2fs: %.1f exits/s, %.0f %s/s",
-			 seconds, (double)m->recent_exits / seconds,
-			 cycles_in_unit(m->recent_cycles, m->style) / seconds,
-			 unit);
-	else
+	if (seconds > 0) {
+		/* Per second: the interval's amount scaled to one second. */
+		over_last.seconds = 0;
+		format_time_with_unit(amount, sizeof(amount),
+				      (uint64_t)((double)m->recent_cycles / seconds),
+				      &over_last);
+		snprintf(last, sizeof(last), "last %.2fs: %.1f exits/s, %s/s",
+			 seconds, (double)m->recent_exits / seconds, amount);
+	} else {
 		snprintf(last, sizeof(last), "rates after the first interval");
+	}
+	format_time_with_unit(amount, sizeof(amount), s->total_cycles, m->style);
 	snprintf(line, sizeof(line),
-		 "total since %s: %" PRIu64 " exits, %.0f %s; %s",
+		 "total since %s: %" PRIu64 " exits, %s; %s",
 		 m->since_counter_reset ? "counter reset"
 		 : m->since_reset	? "reset"
 					: "VM start",
-		 s->total_exits,
-		 cycles_in_unit(s->total_cycles, m->style), unit, last);
+		 s->total_exits, amount, last);
 	sink_line(k, false, line);
-
 	snprintf(line, sizeof(line),
 		 m->include_self
 			 ? "exitstat's own CPUID exits included (%" PRIu64
@@ -192,11 +211,13 @@ static void draw_titles(struct sink *k, const struct view_model *m)
 	const enum sort_key key = m->style->sort;
 	char line[256], time_title[24];
 
-	snprintf(time_title, sizeof(time_title), "%s%s",
-		 m->style->unit == UNIT_CYCLES ? "CYCLES" : "TIME(",
-		 m->style->unit == UNIT_CYCLES ? "" : time_unit_name(m->style->unit));
-	if (m->style->unit != UNIT_CYCLES)
-		strcat(time_title, ")");
+	if (m->style->unit == UNIT_CYCLES)
+		snprintf(time_title, sizeof(time_title), "CYCLES");
+	else if (m->style->unit == UNIT_AUTO)
+		snprintf(time_title, sizeof(time_title), "TIME");
+	else
+		snprintf(time_title, sizeof(time_title), "TIME(%s)",
+			 time_unit_name(m->style->unit));
 	/* The sorted column carries a '*'. */
 	snprintf(line, sizeof(line), "%7s %-19s %12s %10s %14s %6s %10s %s",
 		 key == SORT_REASON ? "*REASON" : "REASON",
@@ -224,19 +245,12 @@ static void draw_row(struct sink *k, const struct view_model *m,
 					  : 0;
 	double time_share = cycles_share(s, st->cycles);
 	double exit_share = exits_share(s, st->exits);
-	double per_exit = average_in_unit(st->cycles, st->exits, m->style);
 	char share[16];
 	int room;
 
 	format_time(amount, sizeof(amount), st->cycles, m->style);
-	if (per_exit < 0)
-		snprintf(avg, sizeof(avg), "-");
-	else
-		snprintf(avg, sizeof(avg), "%.1f", per_exit);
-	if (time_share < 0)
-		snprintf(share, sizeof(share), "-");
-	else
-		snprintf(share, sizeof(share), "%.2f", time_share);
+	format_average(avg, sizeof(avg), st->cycles, st->exits, m->style);
+	format_share(share, sizeof(share), time_share);
 	if (other)
 		snprintf(line, sizeof(line),
 			 "%7s %-19.19s %12" PRIu64 " %10.1f %14s %6s %10s ",

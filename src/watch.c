@@ -110,7 +110,7 @@ static bool sample(struct watch *w)
 	return true;
 }
 
-/* Since-baseline figures with the last interval's exits in .recent. */
+/* Figures since the baseline, the last interval's in the recent fields. */
 static bool build_rows(struct watch *w, struct snapshot *since,
 		       struct snapshot *recent)
 {
@@ -129,10 +129,14 @@ static bool build_rows(struct watch *w, struct snapshot *since,
 		return false;
 	}
 	figures_settle(recent);
-	for (i = 0; i < since->count; i++)
+	for (i = 0; i < since->count; i++) {
 		since->reasons[i].recent = recent->reasons[i].exits;
+		since->reasons[i].recent_cycles = recent->reasons[i].cycles;
+	}
 	since->total_recent = recent->total_exits;
 	since->other_recent = recent->other_exits;
+	since->total_recent_cycles = recent->total_cycles;
+	since->other_recent_cycles = recent->other_cycles;
 	return true;
 }
 

@@ -37,10 +37,12 @@ run() {
 
 valgrind="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 
-# The 32-bit x86 build: the unit, command-line and live-view suites.
+# The 32-bit x86 build: the unit, command-line, interface and live-view
+# suites.
 run_m32() {
 	run unit-m32 build/m32/unit-tests
 	run cli-m32 env SUITE=cli-m32 SIM=build/m32/exitstat-sim REAL=build/m32/exitstat tests/cli.sh
+	run interface-m32 env SUITE=interface-m32 SIM=build/m32/exitstat-sim tests/interface.sh
 	run watch-m32 env SUITE=watch-m32 SIM="$PWD/build/m32/exitstat-sim" tests/watch.sh
 }
 
@@ -58,10 +60,15 @@ run deps tests/deps.sh
 run unit-asan build/san/unit-tests
 run cli env SIM=tests/exitstat-sim REAL=./exitstat tests/cli.sh
 run cli-asan env SUITE=cli-asan SIM=build/san/exitstat-sim REAL=build/san/exitstat tests/cli.sh
+run interface env SIM=tests/exitstat-sim tests/interface.sh
+run interface-asan env SUITE=interface-asan SIM=build/san/exitstat-sim tests/interface.sh
+run completion env SIM=tests/exitstat-sim tests/completion.sh
+run docs env SIM="$PWD/tests/exitstat-sim" tests/docs.sh
 run watch env SIM="$PWD/tests/exitstat-sim" tests/watch.sh
 run watch-asan env SUITE=watch-asan SIM="$PWD/build/san/exitstat-sim" tests/watch.sh
 run unit-valgrind $valgrind build/unit-tests
 run cli-valgrind env SUITE=cli-valgrind WRAP="$valgrind" SIM=tests/exitstat-sim REAL=./exitstat tests/cli.sh
+run interface-valgrind env SUITE=interface-valgrind WRAP="$valgrind" SIM=tests/exitstat-sim tests/interface.sh
 run_m32
 
 # The host patch, compile-checked against Debian's kernel sources.

@@ -65,6 +65,7 @@ check "zero rows hidden at first" eval '! on_screen "EXCEPTION_NMI"'
 check "own exits left out, and said so" on_screen "own CPUID exits left out ([0-9]* a refresh, cycles too"
 check "the other row holds the rest of the total" on_screen "^ *- other  *9 "
 check "rates appear after an interval" wait_for "^ *30 IO_INSTRUCTION  *[0-9]*  *[1-9][0-9]*\.[0-9] "
+check "the header gives the share of a host CPU and the TSC source" wait_for "^exitstat  host KVMKVMKVM  every 0.2s  up [0-9:]*  host CPU [0-9.]*%  TSC 3.00 GHz (CPUID leaf 0x16)$"
 check "ASCII bars outside UTF-8" on_screen "^ *10 CPUID .* #######"
 tm send-keys -t view s
 check "s moves the sort to the time column" wait_for "^ REASON .* \*CYCLES"

@@ -11,6 +11,7 @@ int main(void)
 	test_delta();
 	test_ratio();
 	test_view();
+	test_time_figures();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
 }

@@ -31,6 +31,8 @@ void test_reasons(void)
 	CHECK(strcmp(exit_reason_name(78), "RDMSRLIST") == 0, "name of 78");
 	CHECK(strcmp(exit_reason_name(79), "WRMSRLIST") == 0, "name of 79");
 	CHECK(strcmp(exit_reason_name(85), "MSR_WRITE_IMM") == 0, "name of 85");
+	CHECK(exit_reason_summary(10) != NULL && exit_reason_summary(35) == NULL,
+	      "summaries follow names");
 
 	CHECK(lookup_is("cpuid", 10), "lookup lower case");
 	CHECK(lookup_is("CPUID", 10), "lookup upper case");

@@ -25,5 +25,6 @@ void test_report(void);
 void test_delta(void);
 void test_ratio(void);
 void test_view(void);
+void test_time_figures(void);
 
 #endif
