@@ -258,9 +258,23 @@ for sig in INT:130 TERM:143 HUP:129; do
 	set +e
 	EXITSTAT_SIM=$scenarios/busy.sim $WRAP "$SIM" -b -i 30 -f json >"$out" 2>"$err" &
 	pid=$!
-	sleep 1
+	# Signal it once it waits for the next interval: earlier, a signal
+	# that a background job inherits as ignored would be lost, and a slow
+	# start (valgrind, a loaded machine) must not make the test hang.
+	tries=0
+	until grep -q poll_schedule_timeout "/proc/$pid/wchan" 2>/dev/null ||
+		[ "$tries" -ge 300 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
 	started=$(date +%s%N)
 	kill -"${sig%:*}" "$pid"
+	tries=0
+	while kill -0 "$pid" 2>/dev/null && [ "$tries" -lt 100 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	kill -9 "$pid" 2>/dev/null
 	wait "$pid"
 	status=$?
 	took=$((($(date +%s%N) - started) / 1000000))
