@@ -104,6 +104,15 @@ struct reader {
 	bool primed;		 /* last holds a snapshot */
 	struct reason_stat *last; /* per listed reason, as last read */
 	uint64_t last_total_exits, last_total_cycles;
+	/*
+	 * Exits in the total that no listed reason read and the client did
+	 * not cause.  When it grows, a reason that answered "unhandled" may
+	 * have exits now (a host counts failed entries and exits passed to
+	 * a nested hypervisor under reasons it has no handler for): read
+	 * those again.
+	 */
+	uint64_t last_unexplained;
+	bool recheck_unhandled;
 };
 
 bool reader_init(struct reader *r, struct collector *c,

@@ -10,9 +10,11 @@ struct reason_entry {
 };
 
 /*
- * Intel SDM Vol. 3, Appendix C "VMX Basic Exit Reasons".  Names follow
- * Linux's EXIT_REASON_* where Linux has one.  35, 38, 42, 71 and 80-83
- * stay empty: the SDM leaves them undefined (80-83 are not confirmed).
+ * Intel SDM Vol. 3, Appendix C "VMX Basic Exit Reasons", with the reasons
+ * that the ISE (Instruction Set Extensions and Future Features) adds ahead
+ * of it: one list, as exitstat-cpuid(7) names it.  Names follow Linux's
+ * EXIT_REASON_* where Linux has one.  35, 38, 42, 71, 82 and 83 stay
+ * empty: neither document defines them.
  */
 static const struct reason_entry reasons[] = {
 	[0] = { "EXCEPTION_NMI", "Exception or non-maskable interrupt" },
@@ -91,6 +93,8 @@ static const struct reason_entry reasons[] = {
 	[77] = { "TDCALL", "TDCALL" },
 	[78] = { "RDMSRLIST", "RDMSRLIST" },
 	[79] = { "WRMSRLIST", "WRMSRLIST" },
+	[80] = { "URDMSR", "URDMSR" },
+	[81] = { "UWRMSR", "UWRMSR" },
 	[84] = { "MSR_READ_IMM", "RDMSR with immediate operand" },
 	[85] = { "MSR_WRITE_IMM", "WRMSRNS with immediate operand" },
 };

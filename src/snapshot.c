@@ -109,10 +109,15 @@ void reader_free(struct reader *r)
 	r->last = NULL;
 }
 
-/* Neither defined nor handled can change while the VM lives. */
-static bool settled_empty(const struct reason_stat *st)
+/*
+ * Whether a reason is defined cannot change while the VM lives.  One the
+ * host does not handle stays empty until exits of it are counted, which
+ * the remainder of the total shows (recheck_unhandled).
+ */
+static bool settled_empty(const struct reader *r, const struct reason_stat *st)
 {
-	return st->status == REASON_UNDEFINED || st->status == REASON_UNHANDLED;
+	return st->status == REASON_UNDEFINED ||
+	       (st->status == REASON_UNHANDLED && !r->recheck_unhandled);
 }
 
 /*
@@ -141,7 +146,7 @@ static bool read_reason(struct reader *r, size_t i, struct snapshot *out)
 	struct cpuid_regs exits, cycles = { 0, 0, 0, 0 };
 	struct reason_stat *st = &out->reasons[i];
 
-	if (r->primed && settled_empty(last)) {
+	if (r->primed && settled_empty(r, last)) {
 		*st = *last;
 		return false;
 	}
@@ -211,8 +216,26 @@ static void take_once(struct reader *r, struct snapshot *out)
 	out->total_cycles = join_u32(cycles.ebx, cycles.ecx);
 }
 
+/* See reader.last_unexplained; modulo 2^64, so a wrapped total errs on
+ * the side of reading again. */
+static uint64_t unexplained(const struct reader *r, const struct snapshot *s)
+{
+	/* Without reason 10 listed, every CPUID the client issued is in it. */
+	uint64_t rest = s->total_exits, own = s->self_at_total_read;
+	size_t i;
+
+	for (i = 0; i < s->count; i++) {
+		rest -= s->reasons[i].exits;
+		if (r->reasons[i] == SELF_EXIT_REASON)
+			own = s->self_at_total_read - s->self_at_cpuid_read;
+	}
+	return rest - own;
+}
+
 bool snapshot_take(struct reader *r, struct snapshot *out)
 {
+	uint64_t rest;
+
 	memset(out, 0, sizeof(*out));
 	out->wide_counts = r->wide_counts;
 	out->count = r->count;
@@ -232,6 +255,9 @@ bool snapshot_take(struct reader *r, struct snapshot *out)
 		out->started_at = started_at;
 		out->reset = true;
 	}
+	rest = unexplained(r, out);
+	r->recheck_unhandled = r->primed && rest > r->last_unexplained;
+	r->last_unexplained = rest;
 	memcpy(r->last, out->reasons, r->count * sizeof(*r->last));
 	r->last_total_exits = out->total_exits;
 	r->last_total_cycles = out->total_cycles;

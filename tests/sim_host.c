@@ -10,7 +10,8 @@
  *   mode patched | patched-ext | unpatched-intel | unpatched-amd
  *   reason R count C cycles Y     starting figures of reason R
  *   unhandled R...                defined by the SDM, no KVM handler
- *   step R count C cycles Y       added on every read of 0x4ffffffc
+ *   step R count C cycles Y [from N]  added on every read of 0x4ffffffc
+ *                                 (from the Nth read on, with from)
  *   self-cycles N                 cycles of each CPUID exit (default 1000)
  *   reset after N                 every count and cycle restarts at zero
  *                                 after the Nth read of 0x4ffffffd (the
@@ -46,6 +47,7 @@ struct sim_leaf {
 struct sim_step {
 	uint32_t reason;
 	uint64_t count, cycles;
+	uint64_t from; /* the first read of 0x4ffffffc it applies to */
 };
 
 static struct {
@@ -63,6 +65,7 @@ static struct {
 	struct sim_leaf leaves[SIM_LEAVES];
 	size_t nleaves;
 	uint64_t reset_after, total_cycles_reads;
+	uint64_t total_exits_reads;
 	FILE *log;
 } sim;
 
@@ -77,7 +80,7 @@ static bool sdm_defined(uint32_t reason)
 {
 	if (reason == 35 || reason == 38 || reason == 42 || reason == 71)
 		return false;
-	if (reason >= 80 && reason <= 83)
+	if (reason == 82 || reason == 83)
 		return false;
 	return reason <= 85;
 }
@@ -105,8 +108,9 @@ static uint32_t reason_arg(const char *word, const char *path, int line)
 }
 
 /* "count C cycles Y" after a reason number. */
+/* count C, cycles Y and, where from is not NULL, from N. */
 static void figures(const char *path, int line, uint64_t *count,
-		    uint64_t *cycles)
+		    uint64_t *cycles, uint64_t *from)
 {
 	char *word;
 
@@ -115,6 +119,8 @@ static void figures(const char *path, int line, uint64_t *count,
 			*count = number(strtok(NULL, " \t\n"), path, line);
 		else if (strcmp(word, "cycles") == 0)
 			*cycles = number(strtok(NULL, " \t\n"), path, line);
+		else if (from && strcmp(word, "from") == 0)
+			*from = number(strtok(NULL, " \t\n"), path, line);
 		else
 			die(path, line, "expected count or cycles");
 	}
@@ -167,7 +173,7 @@ static void directive(char *text, const char *path, int line)
 		uint64_t count = 0, cycles = 0;
 
 		r = reason_arg(strtok(NULL, " \t\n"), path, line);
-		figures(path, line, &count, &cycles);
+		figures(path, line, &count, &cycles, NULL);
 		sim.total_count += count - sim.count[r];
 		sim.total_cycles += cycles - sim.cycles[r];
 		sim.count[r] = count;
@@ -182,7 +188,7 @@ static void directive(char *text, const char *path, int line)
 			die(path, line, "too many steps");
 		step = &sim.steps[sim.nsteps++];
 		step->reason = reason_arg(strtok(NULL, " \t\n"), path, line);
-		figures(path, line, &step->count, &step->cycles);
+		figures(path, line, &step->count, &step->cycles, &step->from);
 	} else if (strcmp(word, "self-cycles") == 0) {
 		sim.self_cycles = number(strtok(NULL, " \t\n"), path, line);
 	} else if (strcmp(word, "leaf") == 0) {
@@ -302,9 +308,12 @@ static void answer_stats(uint32_t leaf, uint32_t r, struct cpuid_regs *out)
 	*out = (struct cpuid_regs){ 0, 0, 0, 0 };
 	switch (leaf) {
 	case LEAF_TOTAL_EXITS:
+		sim.total_exits_reads++;
 		for (i = 0; i < sim.nsteps; i++) {
 			struct sim_step *s = &sim.steps[i];
 
+			if (sim.total_exits_reads < s->from)
+				continue;
 			sim.count[s->reason] += s->count;
 			sim.cycles[s->reason] += s->cycles;
 			sim.total_count += s->count;
@@ -323,7 +332,8 @@ static void answer_stats(uint32_t leaf, uint32_t r, struct cpuid_regs *out)
 		out->edx = LEAF_UNDEFINED_MARK;
 		return;
 	}
-	if (r < SIM_REASONS && sim.unhandled[r])
+	/* Unhandled, until exits of it are counted: then readable. */
+	if (r < SIM_REASONS && sim.unhandled[r] && !reason_count(r))
 		return;
 	if (leaf == LEAF_REASON_EXITS) {
 		out->eax = (uint32_t)reason_count(r);
