@@ -99,7 +99,7 @@ objtool=$build/tools/objtool/objtool
 [ -x "$objtool" ] || die "objtool was not built (CONFIG_OBJTOOL)"
 noinstr_elsewhere="lockdep_hardirqs_on lockdep_hardirqs_off
 	asm_exc_nmi_kvm_vmx clear_bhb_loop entry_ibpb entry_untrain_ret
-	srso_alias_untrain_ret
+	srso_alias_untrain_ret amd_clear_divider
 	$(objdump -t "$build/arch/x86/kvm/kvm.o" | grep -F ' F .noinstr.text' | awk '{ print $NF }')"
 for m in kvm kvm-intel kvm-amd; do
 	stub=$base/noinstr-$m
