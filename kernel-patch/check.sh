@@ -38,15 +38,30 @@ base=$(dirname "$src")
 build=$base/build
 pass "the series applies to $pkg"
 
-if ! grep -q '^CONFIG_KVM_WERROR=y' "$build/.config" 2>/dev/null; then
-	say "configuring (defconfig, KVM, KVM_INTEL, KVM_AMD as modules, KVM_WERROR)"
+# Every option the check relies on; a cached .config that lacks one (made
+# by an older check.sh) is configured again.
+configured() {
+	for opt in KVM_WERROR NOINSTR_VALIDATION PROVE_LOCKING; do
+		grep -q "^CONFIG_$opt=y" "$build/.config" 2>/dev/null || return 1
+	done
+	grep -q '^CONFIG_KVM_INTEL=m' "$build/.config"
+}
+if ! configured; then
+	say "configuring (defconfig, KVM, KVM_INTEL, KVM_AMD as modules, KVM_WERROR, DEBUG_ENTRY, PROVE_LOCKING)"
 	make -s -C "$src" O="$build" defconfig
-	# KVM_WERROR depends on EXPERT.
+	# KVM_WERROR depends on EXPERT.  DEBUG_ENTRY turns on objtool's noinstr
+	# validation (NOINSTR_VALIDATION): a call out of a noinstr section, such
+	# as the VM-Exit path before guest_state_exit_irqoff(), fails the build.
+	# PROVE_LOCKING makes lockdep's annotations compile, so that code which
+	# only builds without them is caught.
 	"$src/scripts/config" --file "$build/.config" -e EXPERT \
 		-e VIRTUALIZATION -m KVM -m KVM_INTEL -m KVM_AMD -e KVM_WERROR \
+		-e DEBUG_ENTRY -e PROVE_LOCKING \
 		-d KASAN -d DEBUG_INFO -d DEBUG_INFO_BTF -e DEBUG_INFO_NONE
 	make -s -C "$src" O="$build" olddefconfig
-	grep -q '^CONFIG_KVM_WERROR=y' "$build/.config" || die "KVM_WERROR did not stick"
+	for opt in KVM_WERROR NOINSTR_VALIDATION PROVE_LOCKING; do
+		grep -q "^CONFIG_$opt=y" "$build/.config" || die "$opt did not stick"
+	done
 	grep -q '^CONFIG_KVM_INTEL=m' "$build/.config" || die "KVM_INTEL=m did not stick"
 fi
 
@@ -70,6 +85,46 @@ for obj in kvm.o kvm-intel.o kvm-amd.o; do
 	[ -f "$build/arch/x86/kvm/$obj" ] || die "arch/x86/kvm/$obj was not built"
 done
 pass "arch/x86/kvm/ builds with W=1 and -Werror"
+
+# objtool checks the noinstr rules (NOINSTR_VALIDATION) on vmlinux.o only,
+# never on a module, and a module's calls to noinstr code elsewhere look to
+# it like calls out of .noinstr.text; the first one in a function hides any
+# other.  So each module is linked with stand-ins, in .noinstr.text, for the
+# functions outside it that are noinstr: those of vmlinux that KVM calls
+# (lockdep's hooks, the entry and mitigation code in assembly), and every
+# function in kvm.o's .noinstr.text.  objtool then checks the result: any
+# other call out of .noinstr.text, such as one to a helper that is not
+# inlined or to instrumentable code, fails the check.
+objtool=$build/tools/objtool/objtool
+[ -x "$objtool" ] || die "objtool was not built (CONFIG_OBJTOOL)"
+noinstr_elsewhere="lockdep_hardirqs_on lockdep_hardirqs_off
+	asm_exc_nmi_kvm_vmx clear_bhb_loop entry_ibpb entry_untrain_ret
+	srso_alias_untrain_ret amd_clear_divider
+	$(objdump -t "$build/arch/x86/kvm/kvm.o" | grep -F ' F .noinstr.text' | awk '{ print $NF }')"
+for m in kvm kvm-intel kvm-amd; do
+	stub=$base/noinstr-$m
+	{
+		echo '.section .note.GNU-stack,"",@progbits'
+		echo '.pushsection .noinstr.text, "ax"'
+		for f in $(nm -u "$build/arch/x86/kvm/$m.o" | awk '{ print $2 }'); do
+			case " $(echo $noinstr_elsewhere) " in
+			*" $f "*) printf '.globl %s\n.type %s, @function\n%s:\n\tret\n.size %s, . - %s\n' \
+				"$f" "$f" "$f" "$f" "$f" ;;
+			esac
+		done
+		echo '.popsection'
+	} >"$stub.S"
+	gcc -c -o "$stub.o" "$stub.S" || die "cannot assemble $stub.S"
+	ld -m elf_x86_64 -r -o "$stub-linked.o" "$build/arch/x86/kvm/$m.o" "$stub.o" ||
+		die "cannot link $m.o with the noinstr stand-ins"
+	"$objtool" --hacks=jump_label --hacks=noinstr --noinstr --link --module \
+		"$stub-linked.o" >"$stub.log" 2>&1 || true
+	if [ -s "$stub.log" ]; then
+		cat "$stub.log" >&2
+		die "objtool: $m.o breaks the noinstr rules"
+	fi
+done
+pass "objtool: no code of kvm, kvm-intel or kvm-amd leaves .noinstr.text"
 
 say "checkpatch.pl --strict"
 # checkpatch asks "does MAINTAINERS need updating?" (FILE_PATH_CHANGES) of

@@ -9,7 +9,8 @@ root=$(cd "$here/.." && pwd)
 mkdir -p "$tmp/series"
 cp "$root"/kernel-patch/6.1/*.patch "$tmp/series/"
 second=$(ls "$tmp"/series/0002-*.patch)
-sed -i '0,/^ 	ecx = kvm_rcx_read(vcpu);$/s//	ecx = kvm_rcx_read_stale(vcpu);/' "$second"
+# A context line of kvm_cpuid(), changed so that the tree no longer has it.
+sed -i '0,/^ 	exact = !!entry;$/s// 	exact = !!stale_entry;/' "$second"
 check "the broken copy differs from the series" eval '! cmp -s "$second" "$root"/kernel-patch/6.1/0002-*.patch'
 
 set +e

@@ -135,11 +135,15 @@ if [ "${1:-}" = demo ]; then
 	exit
 fi
 
-boot patched "$patched" "e2e=selftest,nested"
+# kvm.force_emulation_prefix=1 lets the selftest run CPUID through KVM's
+# instruction emulator too (KVM_FEP), which must answer the leaves alike.
+boot patched "$patched" "e2e=selftest,nested kvm.force_emulation_prefix=1"
 log=$logs/patched.log
 out=$log
 check "patched: the host runs kvm with exit_stats on" grep -q "^@@L1 up steps=selftest,nested param=Y" "$log"
 check "patched: the selftest passes" grep -qx "@@SELFTEST 0" "$log"
+check "patched: the selftest ran CPUID through the emulator too" \
+	grep -q "exit_stats=Y: all checks passed, CPUID through the emulator included" "$log"
 check "patched: the nested guest ran to the end" grep -qx "@@L2 done" "$log"
 check "patched: exitstat --reason 10 finds the host and counts CPUID" \
 	eval '[ "$(block_status "$log" reason10)" = 0 ] && block "$log" reason10 out | grep -Eq "^ +10 +CPUID +counted +[1-9]"'
@@ -171,11 +175,13 @@ check "patched: the command report says the figures are VM-wide" \
 	eval 'block "$log" portio err | jq -e ".notes[0] | test(\"VM-wide\")" >/dev/null'
 block "$log" table out >"$logs/exitstat-all.txt"
 
-boot param-off "$patched" "e2e=selftest,nested kvm.exit_stats=0"
+boot param-off "$patched" "e2e=selftest,nested kvm.exit_stats=0 kvm.force_emulation_prefix=1"
 log=$logs/param-off.log
 out=$log
 check "param off: kvm loaded with exit_stats=N" grep -q "^@@L1 up .* param=N" "$log"
 check "param off: the selftest passes (leaves as unpatched)" grep -qx "@@SELFTEST 0" "$log"
+check "param off: the emulator leaves the leaves alone too" \
+	grep -q "exit_stats=N: the leaves answer as without the feature, through the emulator too" "$log"
 check "param off: exitstat finds no interface, status 3" \
 	eval '[ "$(block_status "$log" all1)" = 3 ] && block "$log" all1 err | grep -q "does not provide the exit-statistics CPUID leaves"'
 check "param off: no partial output" eval '[ -z "$(block "$log" all1 out)" ]'
@@ -189,13 +195,15 @@ check "unpatched: exitstat finds no interface, status 3" \
 
 # Intel VMX, under Bochs: the selftest with the parameter on and off.
 if [ "${E2E_BOCHS:-1}" = 1 ]; then
-	"$here/bochs.sh" "$patched" "$images/b1.gz" "e2e=selftest,roundtrip" "$logs/bochs-on.log" || true
+	"$here/bochs.sh" "$patched" "$images/b1.gz" "e2e=selftest,roundtrip kvm.force_emulation_prefix=1" "$logs/bochs-on.log" || true
 	log=$logs/bochs-on.log
 	out=$log
 	check "Bochs/VMX: kvm_intel runs with exit_stats on" grep -q "^@@L1 up .* param=Y" "$log"
 	check "Bochs/VMX: the selftest passes" grep -qx "@@SELFTEST 0" "$log"
+	check "Bochs/VMX: the selftest ran CPUID through the emulator too" \
+		grep -q "CPUID through the emulator included" "$log"
 	check "Bochs/VMX: a minimal VMM's CPUID exits round-trip" eval '[ -n "$(roundtrip "$log")" ]'
-	"$here/bochs.sh" "$patched" "$images/b1.gz" "e2e=selftest kvm.exit_stats=0" "$logs/bochs-off.log" || true
+	"$here/bochs.sh" "$patched" "$images/b1.gz" "e2e=selftest kvm.exit_stats=0 kvm.force_emulation_prefix=1" "$logs/bochs-off.log" || true
 	log=$logs/bochs-off.log
 	out=$log
 	check "Bochs/VMX, param off: the selftest passes (leaves as unpatched)" grep -qx "@@SELFTEST 0" "$log"
