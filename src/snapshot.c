@@ -121,23 +121,9 @@ static bool settled_empty(const struct reader *r, const struct reason_stat *st)
 }
 
 /*
- * Reads reason 10's cycles twice in a row: a cycles read never includes
- * its own exit, so the two differ by exactly the cost of the first read's
- * exit.  *first gets the first read.
- */
-static uint64_t measure_self_cost(struct collector *c,
-				  struct cpuid_regs *first)
-{
-	struct cpuid_regs again;
-
-	collector_query(c, LEAF_REASON_CYCLES, SELF_EXIT_REASON, first);
-	collector_query(c, LEAF_REASON_CYCLES, SELF_EXIT_REASON, &again);
-	return join_u32(again.ebx, again.ecx) - join_u32(first->ebx, first->ecx);
-}
-
-/*
- * Reads one listed reason, or knows it from the last read.  Returns true
- * when it measured the self-exit cost (reason 10, read in full).
+ * Reads one listed reason, or knows it from the last read.  Reason 10's
+ * cycles are left for take_once() to read last, next to the totals:
+ * returns true for it.
  */
 static bool read_reason(struct reader *r, size_t i, struct snapshot *out)
 {
@@ -156,24 +142,19 @@ static bool read_reason(struct reader *r, size_t i, struct snapshot *out)
 	*st = reason_stat_decode(reason, &exits, &cycles, r->wide_counts);
 	if (st->status == REASON_UNDEFINED)
 		return false;
+	if (reason == SELF_EXIT_REASON)
+		return true;
 	/* No exit since the last read, no new cycles; none ever, none at all. */
-	if (reason != SELF_EXIT_REASON &&
-	    (r->primed ? st->exits == last->exits : st->exits == 0)) {
+	if (r->primed ? st->exits == last->exits : st->exits == 0) {
 		if (r->primed)
 			st->cycles = last->cycles;
 		if (st->cycles)
 			st->status = REASON_COUNTED;
 		return false;
 	}
-	if (reason == SELF_EXIT_REASON) {
-		out->self_at_cpuid_cycles = r->collector->issued;
-		out->self_cost = measure_self_cost(r->collector, &cycles);
-	} else {
-		collector_query(r->collector, LEAF_REASON_CYCLES, reason,
-				&cycles);
-	}
+	collector_query(r->collector, LEAF_REASON_CYCLES, reason, &cycles);
 	*st = reason_stat_decode(reason, &exits, &cycles, r->wide_counts);
-	return reason == SELF_EXIT_REASON;
+	return false;
 }
 
 /* Counters below their last reading: the host started them again. */
@@ -196,16 +177,39 @@ static bool went_back(const struct reader *r, const struct snapshot *s)
 static void take_once(struct reader *r, struct snapshot *out)
 {
 	struct collector *c = r->collector;
-	struct cpuid_regs exits, cycles;
-	bool measured = false;
-	size_t i;
+	struct cpuid_regs exits, cycles, early, late;
+	uint64_t early_at, own;
+	size_t i, self = r->count;
 
-	out->started_at = c->issued;
+	/*
+	 * The cost of one of the client's own exits is what reason 10's
+	 * cycles grew by from the first read to the last, over the exits
+	 * the reads between caused: an average over the whole snapshot, as
+	 * one exit may cost far more than the next.  A cycles read never
+	 * includes its own exit, and every exit before it is handled.
+	 */
+	out->started_at = early_at = c->issued;
+	collector_query(c, LEAF_REASON_CYCLES, SELF_EXIT_REASON, &early);
 	for (i = 0; i < r->count; i++)
 		if (read_reason(r, i, out))
-			measured = true;
-	if (!measured)
-		out->self_cost = measure_self_cost(c, &cycles);
+			self = i;
+	/*
+	 * Reason 10's cycles last, next to the totals, so that all but two
+	 * of the own exits the total's correction takes out are measured,
+	 * not estimated.
+	 */
+	out->self_at_cpuid_cycles = c->issued;
+	collector_query(c, LEAF_REASON_CYCLES, SELF_EXIT_REASON, &late);
+	own = out->self_at_cpuid_cycles - early_at;
+	out->self_cost = (join_u32(late.ebx, late.ecx) -
+			  join_u32(early.ebx, early.ecx)) / own;
+	if (self < r->count) {
+		struct reason_stat *st = &out->reasons[self];
+
+		st->cycles = join_u32(late.ebx, late.ecx);
+		if (st->cycles && st->status != REASON_UNDEFINED)
+			st->status = REASON_COUNTED;
+	}
 
 	collector_query(c, LEAF_TOTAL_EXITS, 0, &exits);
 	out->self_at_total_read = c->issued;

@@ -79,7 +79,7 @@ check "--list without a host: printed, status 0, every status unknown" eval 'sta
 check "--list without a host: one line says why" eval 'stderr_one_line && stderr_has "not running under a hypervisor"'
 names=$(tail -n +2 "$out" | awk -F, '{ print $2; n = split($4, a, " "); for (i = 1; i <= n; i++) print a[i] }' | grep . | paste -sd, -)
 sim patched -r "$names" -f json
-check "--list: --reason takes every name and alias listed" eval 'status_is 0 && jq -e ".reasons | length == 78" "$out" >/dev/null'
+check "--list: --reason takes every name and alias listed" eval 'status_is 0 && jq -e ".reasons | length == 80" "$out" >/dev/null'
 sim patched --list -a;            expect_error "--list with --all" 2 "--list takes no other option"
 sim patched --list -- true;       expect_error "--list with a command" 2 "--list takes no other option"
 sim patched --list -f prometheus; expect_error "--list as prometheus" 2 "--list prints a table, json or csv"

@@ -12,7 +12,9 @@
  *   unhandled R...                defined by the SDM, no KVM handler
  *   step R count C cycles Y [from N]  added on every read of 0x4ffffffc
  *                                 (from the Nth read on, with from)
- *   self-cycles N                 cycles of each CPUID exit (default 1000)
+ *   self-cycles N [M]             cycles of each CPUID exit (default 1000);
+ *                                 with M, exits cost N and M in turn, as
+ *                                 a real host's exits vary
  *   reset after N                 every count and cycle restarts at zero
  *                                 after the Nth read of 0x4ffffffd (the
  *                                 VM restored, migrated, or counting
@@ -56,7 +58,8 @@ static struct {
 	char vendor[13];
 	enum sim_mode mode;
 	bool garbage;
-	uint64_t self_cycles;
+	uint64_t self_cycles, self_cycles_alt;
+	bool alt_turn;
 	uint64_t count[SIM_REASONS], cycles[SIM_REASONS];
 	bool unhandled[SIM_REASONS];
 	uint64_t total_count, total_cycles;
@@ -191,6 +194,9 @@ static void directive(char *text, const char *path, int line)
 		figures(path, line, &step->count, &step->cycles, &step->from);
 	} else if (strcmp(word, "self-cycles") == 0) {
 		sim.self_cycles = number(strtok(NULL, " \t\n"), path, line);
+		word = strtok(NULL, " \t\n");
+		sim.self_cycles_alt = word ? number(word, path, line)
+					   : sim.self_cycles;
 	} else if (strcmp(word, "leaf") == 0) {
 		for (i = 0; i < 5; i++)
 			regs[i] = (uint32_t)number(strtok(NULL, " \t\n"), path,
@@ -219,7 +225,7 @@ static void load(void)
 	sim.loaded = true;
 	sim.hypervisor = true;
 	memcpy(sim.vendor, "KVMKVMKVM\0\0\0", 12);
-	sim.self_cycles = 1000;
+	sim.self_cycles = sim.self_cycles_alt = 1000;
 	/* A Skylake-like host: max basic leaf 0x16, base clock 3000 MHz. */
 	set_leaf(0, 0x16, 0x756e6547, 0x6c65746e, 0x49656e69);
 	set_leaf(0x16, 3000, 4000, 100, 0);
@@ -348,6 +354,7 @@ static void answer_stats(uint32_t leaf, uint32_t r, struct cpuid_regs *out)
 void cpuid_port_query(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
 {
 	const bool patched = sim.mode == PATCHED || sim.mode == PATCHED_EXT;
+	uint64_t cost;
 
 	if (!sim.loaded)
 		load();
@@ -357,8 +364,10 @@ void cpuid_port_query(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
 		answer_stats(leaf, subleaf, out);
 	else
 		answer_plain(leaf, out);
-	sim.cycles[SELF_EXIT_REASON] += sim.self_cycles;
-	sim.total_cycles += sim.self_cycles;
+	cost = sim.alt_turn ? sim.self_cycles_alt : sim.self_cycles;
+	sim.alt_turn = !sim.alt_turn;
+	sim.cycles[SELF_EXIT_REASON] += cost;
+	sim.total_cycles += cost;
 	if (sim.log)
 		fprintf(sim.log, "%x %x\n", leaf, subleaf);
 	if (patched && leaf == LEAF_TOTAL_CYCLES &&
