@@ -62,12 +62,18 @@ mounted=""
 cleanup() {
 	for m in $mounted; do umount -R -l "$dir$m" 2>/dev/null || true; done
 }
-trap cleanup EXIT INT TERM
-mount -t proc proc "$dir/proc" && mounted="/proc"
-mount -t sysfs sysfs "$dir/sys" && mounted="/sys $mounted"
+# ^C stops the whole proof, not just the step it is in.
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+mount -t proc proc "$dir/proc" || die "cannot mount /proc in $dir"
+mounted="/proc"
+mount -t sysfs sysfs "$dir/sys" || die "cannot mount /sys in $dir"
+mounted="/sys $mounted"
 # /dev with /dev/pts below it: tmux, QEMU and Bochs need terminals.
-mount --rbind /dev "$dir/dev" && mount --make-rslave "$dir/dev" &&
-	mounted="/dev $mounted"
+mount --rbind /dev "$dir/dev" || die "cannot mount /dev in $dir"
+mounted="/dev $mounted"
+mount --make-rslave "$dir/dev"
 
 git clone -q "$root" "$dir/root/exitstat"
 say "cloned $(git -C "$root" rev-parse --short HEAD) into the root"

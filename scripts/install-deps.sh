@@ -5,11 +5,12 @@
 #   install-deps.sh            the client's build and test tools
 #   install-deps.sh kernel     also what compile-checking the host patch needs
 #   install-deps.sh e2e        also what the end-to-end runs need
-# EXITSTAT_DEPS_ROOT=DIR checks the files below DIR instead of / (tests).
+# EXITSTAT_DEPS_ROOT=DIR checks the files below DIR instead of /, and
+# installs nothing (the tests of this script).
 set -eu
 
 packages="gcc make pkg-config libncurses-dev jq mandoc valgrind tmux gcc-multilib
-	lib32ncurses-dev prometheus"
+	lib32ncurses-dev"
 # lz4 packs the e2e kernel (CONFIG_KERNEL_LZ4); headers_install runs rsync.
 kernel="bc bison flex libelf-dev libssl-dev cpio xz-utils lz4 rsync perl git ccache
 	python3-ply linux-source-6.1 linux-source-6.12"
@@ -21,6 +22,13 @@ e2e="qemu-system-x86 busybox-static bochs bochsbios vgabios
 # The files the suites open, each with the package that provides it.  A
 # package can be installed and a file still missing (a dangling link, a
 # package removed by hand): check the files, not only the packages.
+base_files="
+/usr/bin/tmux tmux
+/usr/bin/mandoc mandoc
+/usr/bin/valgrind valgrind
+/usr/bin/jq jq
+/usr/lib32/libncursesw.so lib32ncurses-dev
+/usr/lib/gcc/x86_64-linux-gnu/12/32/libgcc.a gcc-multilib"
 kernel_files="
 /usr/bin/lz4 lz4
 /usr/bin/rsync rsync
@@ -39,16 +47,16 @@ e2e_files="
 /usr/lib/syslinux/modules/bios/ldlinux.c32 syslinux-common
 /usr/bin/genisoimage genisoimage"
 
-files=""
+files=$base_files
 case "${1:-}" in
 "") ;;
 kernel)
 	packages="$packages $kernel"
-	files=$kernel_files
+	files="$files$kernel_files"
 	;;
 e2e)
 	packages="$packages $kernel $e2e"
-	files="$kernel_files$e2e_files"
+	files="$files$kernel_files$e2e_files"
 	;;
 *)
 	echo "usage: install-deps.sh [kernel|e2e]" >&2
@@ -62,12 +70,10 @@ for p in $packages; do
 		missing="$missing $p"
 done
 
-if [ -n "$missing" ]; then
-	if [ "$(id -u)" -eq 0 ]; then
-		sudo=""
-	elif command -v sudo >/dev/null; then
-		sudo="sudo"
-	else
+sudo=""
+[ "$(id -u)" -eq 0 ] || ! command -v sudo >/dev/null || sudo="sudo"
+if [ -n "$missing" ] && [ -z "${EXITSTAT_DEPS_ROOT:-}" ]; then
+	if [ "$(id -u)" -ne 0 ] && [ -z "$sudo" ]; then
 		echo "install-deps: need root to install:$missing" >&2
 		exit 1
 	fi
@@ -77,8 +83,31 @@ if [ -n "$missing" ]; then
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq $missing >/dev/null
 fi
 
+# promtool checks the Prometheus output.  Only the prometheus package has
+# it, and installing that would also install and, under systemd, start a
+# Prometheus server and node_exporter: unpack the one tool instead.
+tools=${EXITSTAT_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/exitstat/tools}
+if [ -z "${EXITSTAT_DEPS_ROOT:-}" ] && ! command -v promtool >/dev/null &&
+	[ ! -x "$tools/promtool" ]; then
+	echo "install-deps: unpacking promtool from Debian's prometheus package into $tools" >&2
+	dl=$(mktemp -d)
+	if ! (cd "$dl" && apt-get download prometheus >/dev/null 2>&1); then
+		$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+		(cd "$dl" && apt-get download prometheus >/dev/null)
+	fi
+	dpkg-deb -x "$dl"/prometheus_*.deb "$dl/root"
+	mkdir -p "$tools"
+	cp "$dl/root/usr/bin/promtool" "$tools/promtool"
+	rm -rf "$dl"
+fi
+
 # readlink -e resolves every link, so a dangling one counts as missing.
 files_root=${EXITSTAT_DEPS_ROOT:-}
+if [ -z "$files_root" ] && ! command -v promtool >/dev/null &&
+	[ ! -x "$tools/promtool" ]; then
+	echo "install-deps: promtool is missing: unpack it from the Debian package prometheus into $tools" >&2
+	exit 1
+fi
 echo "$files" | while read -r file package; do
 	[ -n "$file" ] || continue
 	if ! readlink -e "$files_root$file" >/dev/null; then

@@ -49,7 +49,8 @@ run_example() {
 		return
 		;;
 	esac
-	(cd "$tmp/work" && PATH=$tmp/bin:$PATH sh -c "$example") >"$out" 2>"$err"
+	# pipefail: an exitstat that fails before "| jq" must fail the example.
+	(cd "$tmp/work" && PATH=$tmp/bin:$PATH bash -o pipefail -c "$example") >"$out" 2>"$err"
 	status=$?
 	set -e
 	check "$1: $2" eval 'status_is 0 && ! grep -q "^exitstat: \|^jq: " "$err"'
@@ -70,4 +71,10 @@ check "the README has a usage block" [ -s "$tmp/readme" ]
 while IFS= read -r line; do
 	run_example "README" "$line"
 done <"$tmp/readme"
+# The README's sample output is what the simulated host's busy scenario
+# gives today, to the byte: figures that no longer add up cannot linger.
+sed -n '/^\$ exitstat$/,/^```/p' "$root/README.md" | sed '1d;$d' >"$tmp/sample"
+check "the README has a sample report" [ -s "$tmp/sample" ]
+"$tmp/bin/exitstat" >"$out" 2>"$err"
+check "the README's sample report is what exitstat prints on busy.sim" cmp -s "$tmp/sample" "$out"
 summary

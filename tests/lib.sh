@@ -6,6 +6,9 @@
 
 passed=0
 failed=0
+# Tools that scripts/install-deps.sh unpacks rather than installs (promtool).
+PATH=$PATH:${EXITSTAT_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/exitstat/tools}
+export PATH
 here=$(cd "$(dirname "$0")" && pwd)
 scenarios=$here/scenarios
 tmp=$(mktemp -d)
