@@ -103,6 +103,12 @@ struct reader {
 	bool wide_counts;
 	bool primed;		 /* last holds a snapshot */
 	struct reason_stat *last; /* per listed reason, as last read */
+	/*
+	 * Per listed reason, whether its count changed at the last read: its
+	 * cycles are read once more then, as an exit counted at that read may
+	 * not have had its cycles added yet (they are added when it ends).
+	 */
+	bool *changed;
 	uint64_t last_total_exits, last_total_cycles;
 	/*
 	 * Exits in the total that no listed reason read and the client did

@@ -100,13 +100,20 @@ bool reader_init(struct reader *r, struct collector *c,
 	r->count = n;
 	r->wide_counts = wide_counts;
 	r->last = calloc(n ? n : 1, sizeof(*r->last));
-	return r->last != NULL;
+	r->changed = calloc(n ? n : 1, sizeof(*r->changed));
+	if (!r->last || !r->changed) {
+		reader_free(r);
+		return false;
+	}
+	return true;
 }
 
 void reader_free(struct reader *r)
 {
 	free(r->last);
+	free(r->changed);
 	r->last = NULL;
+	r->changed = NULL;
 }
 
 /*
@@ -131,6 +138,7 @@ static bool read_reason(struct reader *r, size_t i, struct snapshot *out)
 	const uint32_t reason = r->reasons[i];
 	struct cpuid_regs exits, cycles = { 0, 0, 0, 0 };
 	struct reason_stat *st = &out->reasons[i];
+	const bool was_changed = r->changed[i];
 
 	if (r->primed && settled_empty(r, last)) {
 		*st = *last;
@@ -144,8 +152,12 @@ static bool read_reason(struct reader *r, size_t i, struct snapshot *out)
 		return false;
 	if (reason == SELF_EXIT_REASON)
 		return true;
-	/* No exit since the last read, no new cycles; none ever, none at all. */
-	if (r->primed ? st->exits == last->exits : st->exits == 0) {
+	/*
+	 * No exit since the last two reads, no new cycles; none ever, none
+	 * at all.
+	 */
+	r->changed[i] = r->primed ? st->exits != last->exits : st->exits != 0;
+	if (!r->changed[i] && !(r->primed && was_changed)) {
 		if (r->primed)
 			st->cycles = last->cycles;
 		if (st->cycles)

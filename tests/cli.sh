@@ -186,6 +186,13 @@ sim uneven-self -f json -- true
 check "uneven own-exit costs (-- true): every share known" \
 	eval "jq -e '[.reasons[].cycles_pct, .other.cycles_pct] | all(. != null)' \"\$err\" >/dev/null"
 
+# A reason's cycles are added when its exit ends, after its count: a count
+# that stopped changing gets its cycles read once more, so that they do not
+# stay in the other row.
+sim late-cycles -b -n 5 -i 0.1 -f json
+check "cycles added after their count still reach their reason" \
+	eval "jq -e -s '.[-1] | ([.reasons[] | select(.reason == 30) | .cycles] == [7000700]) and .other.cycles == 0' \"\$out\" >/dev/null"
+
 # --- --raw ----------------------------------------------------------------
 sim patched-ext --raw -r 10
 check "--raw lists every CPUID" eval 'status_is 0 && [ "$(lines "$out")" -eq 11 ] && head -1 "$out" | grep -q "^leaf 0x00000001 ecx 0x00000000 -> eax "'

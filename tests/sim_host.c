@@ -10,8 +10,9 @@
  *   mode patched | patched-ext | unpatched-intel | unpatched-amd
  *   reason R count C cycles Y     starting figures of reason R
  *   unhandled R...                defined by the SDM, no KVM handler
- *   step R count C cycles Y [from N]  added on every read of 0x4ffffffc
- *                                 (from the Nth read on, with from)
+ *   step R count C cycles Y [from N] [until M]
+ *                                 added on every read of 0x4ffffffc (from
+ *                                 the Nth, up to the Mth, where given)
  *   self-cycles N [M]             cycles of each CPUID exit (default 1000);
  *                                 with M, exits cost N and M in turn, as
  *                                 a real host's exits vary
@@ -27,6 +28,7 @@
  * as one line "LEAF SUBLEAF" in hex, so that tests can count them.
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +51,7 @@ struct sim_leaf {
 struct sim_step {
 	uint32_t reason;
 	uint64_t count, cycles;
-	uint64_t from; /* the first read of 0x4ffffffc it applies to */
+	uint64_t from, until; /* the reads of 0x4ffffffc it applies to */
 };
 
 static struct {
@@ -111,9 +113,9 @@ static uint32_t reason_arg(const char *word, const char *path, int line)
 }
 
 /* "count C cycles Y" after a reason number. */
-/* count C, cycles Y and, where from is not NULL, from N. */
+/* count C, cycles Y and, where from is not NULL, from N and until M. */
 static void figures(const char *path, int line, uint64_t *count,
-		    uint64_t *cycles, uint64_t *from)
+		    uint64_t *cycles, uint64_t *from, uint64_t *until)
 {
 	char *word;
 
@@ -124,6 +126,8 @@ static void figures(const char *path, int line, uint64_t *count,
 			*cycles = number(strtok(NULL, " \t\n"), path, line);
 		else if (from && strcmp(word, "from") == 0)
 			*from = number(strtok(NULL, " \t\n"), path, line);
+		else if (until && strcmp(word, "until") == 0)
+			*until = number(strtok(NULL, " \t\n"), path, line);
 		else
 			die(path, line, "expected count or cycles");
 	}
@@ -176,7 +180,7 @@ static void directive(char *text, const char *path, int line)
 		uint64_t count = 0, cycles = 0;
 
 		r = reason_arg(strtok(NULL, " \t\n"), path, line);
-		figures(path, line, &count, &cycles, NULL);
+		figures(path, line, &count, &cycles, NULL, NULL);
 		sim.total_count += count - sim.count[r];
 		sim.total_cycles += cycles - sim.cycles[r];
 		sim.count[r] = count;
@@ -191,7 +195,9 @@ static void directive(char *text, const char *path, int line)
 			die(path, line, "too many steps");
 		step = &sim.steps[sim.nsteps++];
 		step->reason = reason_arg(strtok(NULL, " \t\n"), path, line);
-		figures(path, line, &step->count, &step->cycles, &step->from);
+		step->until = UINT64_MAX;
+		figures(path, line, &step->count, &step->cycles, &step->from,
+			&step->until);
 	} else if (strcmp(word, "self-cycles") == 0) {
 		sim.self_cycles = number(strtok(NULL, " \t\n"), path, line);
 		word = strtok(NULL, " \t\n");
@@ -318,7 +324,8 @@ static void answer_stats(uint32_t leaf, uint32_t r, struct cpuid_regs *out)
 		for (i = 0; i < sim.nsteps; i++) {
 			struct sim_step *s = &sim.steps[i];
 
-			if (sim.total_exits_reads < s->from)
+			if (sim.total_exits_reads < s->from ||
+			    sim.total_exits_reads > s->until)
 				continue;
 			sim.count[s->reason] += s->count;
 			sim.cycles[s->reason] += s->cycles;
