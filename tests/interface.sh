@@ -48,7 +48,7 @@ check "INTERVAL COUNT: COUNT batch updates" eval 'status_is 0 && [ "$(grep -c "^
 sim busy -f json 0.1 2
 check "options, then INTERVAL COUNT" eval 'status_is 0 && [ "$(jq -c . "$out" | wc -l)" -eq 2 ] && jq -e -s "all(.[]; .seconds > 0.05)" "$out" >/dev/null'
 set +e
-EXITSTAT_SIM=$scenarios/busy.sim timeout -s INT 3 $WRAP "$SIM" 0.2 >"$out" 2>"$err"
+EXITSTAT_SIM=$scenarios/busy.sim timeout -s INT 6 $WRAP "$SIM" 0.2 >"$out" 2>"$err"
 set -e
 check "INTERVAL alone: updates until stopped" eval '[ "$(grep -c "^exitstat  host" "$out")" -ge 2 ]'
 sim busy -w 0.1 2
