@@ -35,4 +35,6 @@ case ",$steps," in
 	;;
 esac
 echo "@@L1 done"
+# Let the UART drain: a fast power-off cut the last line short under Bochs.
+sleep 1
 poweroff -f
