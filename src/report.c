@@ -401,30 +401,52 @@ void json_string_or_null(FILE *out, const char *s)
 }
 
 /*
+ * The derived figures of a row, the same in JSON and CSV: negative where
+ * one does not apply (no exits, no unit, no interval).
+ */
+enum { FIG_AVG_CYCLES, FIG_TIME, FIG_AVG_TIME, FIG_EXITS_PER_S, FIG_HOST_CPU,
+       FIG_COUNT };
+
+static void derived_figures(const struct reason_stat *row,
+			    const struct report_style *style,
+			    double fig[FIG_COUNT])
+{
+	const bool timed = style->unit != UNIT_CYCLES;
+
+	fig[FIG_AVG_CYCLES] = row->exits ? (double)row->cycles /
+						   (double)row->exits
+					 : -1;
+	fig[FIG_TIME] = timed ? cycles_in_unit(row->cycles, style) : -1;
+	fig[FIG_AVG_TIME] = timed ? average_in_unit(row->cycles, row->exits,
+						    style)
+				  : -1;
+	fig[FIG_EXITS_PER_S] = style->seconds > 0
+				       ? per_second(row->recent, style->seconds)
+				       : -1;
+	fig[FIG_HOST_CPU] = host_cpu_percent(row->recent_cycles, style);
+}
+
+/*
  * The same fields, always all of them, for the total, other and reasons:
  * exits and cycles since the baseline, rates over the last interval.
  */
 static void json_figures(FILE *out, const struct reason_stat *row,
 			 const struct report_style *style)
 {
-	const bool timed = style->unit != UNIT_CYCLES;
+	static const char *const names[FIG_COUNT] = {
+		"avg_cycles", "time", "avg_time", "exits_per_s",
+		"host_cpu_percent",
+	};
+	double fig[FIG_COUNT];
+	size_t i;
 
-	fprintf(out, "\"exits\":%" PRIu64 ",\"cycles\":%" PRIu64
-		     ",\"avg_cycles\":",
-		row->exits, row->cycles);
-	json_number(out, row->exits ? (double)row->cycles / (double)row->exits
-				    : -1);
-	fputs(",\"time\":", out);
-	json_number(out, timed ? cycles_in_unit(row->cycles, style) : -1);
-	fputs(",\"avg_time\":", out);
-	json_number(out, timed ? average_in_unit(row->cycles, row->exits, style)
-			       : -1);
-	fputs(",\"exits_per_s\":", out);
-	json_number(out, style->seconds > 0
-				 ? per_second(row->recent, style->seconds)
-				 : -1);
-	fputs(",\"host_cpu_percent\":", out);
-	json_number(out, host_cpu_percent(row->recent_cycles, style));
+	derived_figures(row, style, fig);
+	fprintf(out, "\"exits\":%" PRIu64 ",\"cycles\":%" PRIu64, row->exits,
+		row->cycles);
+	for (i = 0; i < FIG_COUNT; i++) {
+		fprintf(out, ",\"%s\":", names[i]);
+		json_number(out, fig[i]);
+	}
 }
 
 static void json_shares(FILE *out, const struct reason_stat *row,
@@ -517,23 +539,16 @@ static void csv_row(FILE *out, double timestamp, const char *reason,
 		    const struct reason_stat *row, const struct snapshot *snap,
 		    const struct report_style *style, bool shares)
 {
-	const bool timed = style->unit != UNIT_CYCLES;
+	double fig[FIG_COUNT];
+	size_t i;
 
-	fprintf(out, "%.3f,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",", timestamp,
-		reason, name, status, row->exits, row->cycles);
-	csv_number(out, row->exits ? (double)row->cycles / (double)row->exits
-				   : -1);
-	fputc(',', out);
-	csv_number(out, timed ? cycles_in_unit(row->cycles, style) : -1);
-	fputc(',', out);
-	csv_number(out, timed ? average_in_unit(row->cycles, row->exits, style)
-			      : -1);
-	fputc(',', out);
-	csv_number(out, style->seconds > 0
-				? per_second(row->recent, style->seconds)
-				: -1);
-	fputc(',', out);
-	csv_number(out, host_cpu_percent(row->recent_cycles, style));
+	derived_figures(row, style, fig);
+	fprintf(out, "%.3f,%s,%s,%s,%" PRIu64 ",%" PRIu64, timestamp, reason,
+		name, status, row->exits, row->cycles);
+	for (i = 0; i < FIG_COUNT; i++) {
+		fputc(',', out);
+		csv_number(out, fig[i]);
+	}
 	fputc(',', out);
 	csv_number(out, shares ? exits_share(snap, row->exits) : -1);
 	fputc(',', out);
