@@ -3,7 +3,8 @@
 #   kernel-patch/check.sh 6.1|6.12
 # Unpacks the source into a cache outside the checkout (kept between runs
 # for the same package version), applies the series (failing loudly when a
-# patch does not apply), builds arch/x86/kvm/ with W=1 and -Werror, runs
+# patch does not apply), builds arch/x86/kvm/ with W=1 and -Werror (and
+# for i386), checks objtool's noinstr rules on the modules, runs
 # checkpatch.pl --strict on every patch, and builds the new selftest.
 set -eu
 
@@ -85,6 +86,27 @@ for obj in kvm.o kvm-intel.o kvm-amd.o; do
 	[ -f "$build/arch/x86/kvm/$obj" ] || die "arch/x86/kvm/$obj was not built"
 done
 pass "arch/x86/kvm/ builds with W=1 and -Werror"
+
+# The feature is for 64-bit hosts only (the parameter is forced off on
+# 32-bit ones), but the series must still build there: i386's defconfig
+# with KVM as modules.
+build32=$base/build-i386
+if ! grep -q '^CONFIG_KVM_INTEL=m' "$build32/.config" 2>/dev/null; then
+	say "configuring i386 (i386_defconfig, KVM, KVM_INTEL, KVM_AMD as modules, KVM_WERROR)"
+	make -s -C "$src" O="$build32" ARCH=i386 i386_defconfig
+	"$src/scripts/config" --file "$build32/.config" -e EXPERT \
+		-e VIRTUALIZATION -m KVM -m KVM_INTEL -m KVM_AMD -e KVM_WERROR
+	make -s -C "$src" O="$build32" ARCH=i386 olddefconfig
+	grep -q '^CONFIG_KVM_INTEL=m' "$build32/.config" || die "i386: KVM_INTEL=m did not stick"
+fi
+say "building arch/x86/kvm/ for i386"
+log32=$base/build-i386.log
+if ! make -C "$src" O="$build32" ARCH=i386 -j"$jobs" CC="$cc" arch/x86/kvm/ >"$log32" 2>&1; then
+	grep -E "error|warning" "$log32" | head -40 >&2
+	die "arch/x86/kvm/ does not build for i386 (log: $log32)"
+fi
+[ -f "$build32/arch/x86/kvm/kvm.o" ] || die "i386: arch/x86/kvm/kvm.o was not built"
+pass "arch/x86/kvm/ builds for i386, where the feature is off"
 
 # objtool checks the noinstr rules (NOINSTR_VALIDATION) on vmlinux.o only,
 # never on a module, and a module's calls to noinstr code elsewhere look to
