@@ -79,7 +79,7 @@ struct snapshot {
 
 	/* Set by figures_settle() on the figures to be shown. */
 	uint64_t other_exits, other_cycles; /* total less the reasons read */
-	bool exits_exceed, cycles_exceed;   /* parts above the total: wrapped */
+	bool exits_exceed; /* parts above a 32-bit total: it wrapped */
 };
 
 /* Decodes the two per-reason leaves' registers. */

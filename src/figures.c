@@ -2,9 +2,6 @@
 
 #include "leaves.h"
 
-/* Own exits' cycles that may be estimated rather than measured. */
-#define OWN_CYCLES_SLACK 4
-
 /* a + b, or UINT64_MAX when that does not fit. */
 static uint64_t add_saturated(uint64_t a, uint64_t b)
 {
@@ -21,19 +18,21 @@ void figures_settle(struct snapshot *snap)
 		cycles = add_saturated(cycles, snap->reasons[i].cycles);
 	}
 	/*
-	 * Cycles do not wrap: parts above the total can only come from the
-	 * estimate of the client's own exits' cycles, which the total's
-	 * correction takes out for up to two exits more than reason 10's
-	 * (see take_once).  Within a few exits' cost, the total is the sum.
+	 * 64-bit figures do not wrap (cycles always are, counts with the
+	 * EXST extension): parts above the total come from the reads not
+	 * being one instant (an exit of another vCPU counted or ended
+	 * between the total's read and a reason's, or in a delta between
+	 * the two snapshots' reads), or from the estimate of the client's
+	 * own exits' cycles (see take_once).  The total is then the sum,
+	 * and the other row empty.  Only a 32-bit total can have wrapped.
 	 */
-	if (cycles > snap->total_cycles &&
-	    cycles - snap->total_cycles <= OWN_CYCLES_SLACK * snap->self_cost)
+	if (cycles > snap->total_cycles)
 		snap->total_cycles = cycles;
+	if (snap->wide_counts && exits > snap->total_exits)
+		snap->total_exits = exits;
 	snap->exits_exceed = exits > snap->total_exits;
-	snap->cycles_exceed = cycles > snap->total_cycles;
 	snap->other_exits = snap->exits_exceed ? 0 : snap->total_exits - exits;
-	snap->other_cycles = snap->cycles_exceed ? 0
-						 : snap->total_cycles - cycles;
+	snap->other_cycles = snap->total_cycles - cycles;
 }
 
 static bool row_kept(const struct reason_stat *st, enum run_mode mode)
@@ -79,5 +78,5 @@ double exits_share(const struct snapshot *snap, uint64_t exits)
 
 double cycles_share(const struct snapshot *snap, uint64_t cycles)
 {
-	return share(cycles, snap->total_cycles, snap->cycles_exceed);
+	return share(cycles, snap->total_cycles, false);
 }

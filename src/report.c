@@ -201,7 +201,7 @@ static size_t standard_notes(char notes[MAX_NOTES][NOTE_LEN],
 	if (style->counter_reset || style->since == SINCE_COUNTER_RESET)
 		snprintf(notes[n++], NOTE_LEN,
 			 "the host's counters went back (VM restored or migrated, or counting restarted): figures are since then");
-	if (snap->exits_exceed || snap->cycles_exceed)
+	if (snap->exits_exceed)
 		snprintf(notes[n++], NOTE_LEN,
 			 "the reasons add up to more than the 32-bit total, which wrapped: shares unknown");
 	return n;
