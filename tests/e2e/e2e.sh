@@ -115,6 +115,44 @@ block_status() { sed -n "s/^@@BEGIN $2 \([0-9]*\)$/\1/p" "$1" | head -1; }
 # jq over a block's stdout.
 bjq() { block "$1" "$2" out | jq -e -s "$3" >/dev/null 2>&1; }
 
+# nested_checks LABEL LOG: the nested guest's checks, alike for every host
+# (SVM under QEMU, VMX under Bochs) and kernel.
+nested_checks() {
+	local label=$1 log=$2
+	out=$log
+	check "$label: the nested guest ran to the end" grep -qx "@@L2 done" "$log"
+	check "$label: exitstat --reason 10 finds the host and counts CPUID" \
+		eval '[ "$(block_status "$log" reason10)" = 0 ] && block "$log" reason10 out | grep -Eq "^ +10 +CPUID +counted +[1-9]"'
+	check "$label: the interface has the 64-bit extension" \
+		eval 'block "$log" reason10 out | grep -q "64-bit counts"'
+	check "$label: a CPUID read counts itself once (two reads differ by 1)" \
+		bjq "$log" raw '.[0] | map(select(.leaf == 1342177278 and .subleaf == 10)) | .[1].eax - .[0].eax == 1'
+	check "$label: the EXST signature" \
+		bjq "$log" raw '.[0] | map(select(.leaf == 1342177276)) | .[0].edx == 1414748229'
+	check "$label: --all lists 76 reasons" bjq "$log" all1 '.[0].reasons | length == 76'
+	check "$label: 35, 38, 42 and 71 are undefined" \
+		bjq "$log" all1 '[.[0].reasons[] | select(.status == "undefined") | .reason] == [35,38,42,71]'
+	check "$label: reasons KVM does not handle are marked" \
+		bjq "$log" all1 '[.[0].reasons[] | select(.status == "unhandled") | .reason] | contains([5,11,65])'
+	check "$label: handled reasons are not marked unhandled" \
+		bjq "$log" all1 '[.[0].reasons[] | select(.reason == 10 or .reason == 12 or .reason == 30 or .reason == 48) | .status] | all(. == "counted" or . == "idle")'
+	check "$label: totals cover the per-reason sums" \
+		bjq "$log" all1 '.[0] | .total.exits >= ([.reasons[].exits] | add) and .total.cycles >= ([.reasons[].cycles] | add)'
+	check "$label: parts add up to the totals" \
+		bjq "$log" all1 '.[0] | .total.exits == ([.reasons[].exits] | add) + .other.exits and .total.cycles == ([.reasons[].cycles] | add) + .other.cycles'
+	check "$label: 1000 CPUIDs show under reason 10" \
+		eval 'b=$(block "$log" before out | jq ".reasons[0].exits"); a=$(block "$log" after out | jq ".reasons[0].exits"); d=$((a - b)); echo "    reason 10 grew by $d"; [ "$d" -ge 1000 ] && [ "$d" -lt 1400 ]'
+	check "$label: counts and cycles never go backwards" \
+		eval 'jq -e -n --slurpfile a <(block "$log" all1 out) --slurpfile b <(block "$log" all2 out) "[range(0;76) as \$i | (\$b[0].reasons[\$i].exits >= \$a[0].reasons[\$i].exits and \$b[0].reasons[\$i].cycles >= \$a[0].reasons[\$i].cycles)] | all" >/dev/null'
+	check "$label: --watch --batch -n 3 gives three JSON lines" \
+		eval '[ "$(block_status "$log" watch)" = 0 ] && bjq "$log" watch "length == 3 and all(.[]; .seconds > 0.06 and .total.exits > 0)"'
+	check "$label: exitstat -- portio 1000 passes the status on" eval '[ "$(block_status "$log" portio)" = 0 ]'
+	check "$label: port I/O during the command shows under reason 30" \
+		eval 'block "$log" portio err | jq -e "[.reasons[] | select(.reason == 30) | .exits][0] >= 1000" >/dev/null'
+	check "$label: the command report says the figures are VM-wide" \
+		eval 'block "$log" portio err | jq -e ".notes[0] | test(\"VM-wide\")" >/dev/null'
+}
+
 # roundtrip LOG: "min mean" of the minimal VMM's measurement in LOG.
 roundtrip() { sed -n 's/^@@ROUNDTRIP min \([0-9]*\) mean \([0-9.]*\) .*/\1 \2/p' "$1" | tail -1; }
 
@@ -169,35 +207,7 @@ check "patched: the host runs kvm with exit_stats on" grep -q "^@@L1 up steps=se
 check "patched: the selftest passes" grep -qx "@@SELFTEST 0" "$log"
 check "patched: the selftest ran CPUID through the emulator too" \
 	grep -q "exit_stats=Y: all checks passed, CPUID through the emulator included" "$log"
-check "patched: the nested guest ran to the end" grep -qx "@@L2 done" "$log"
-check "patched: exitstat --reason 10 finds the host and counts CPUID" \
-	eval '[ "$(block_status "$log" reason10)" = 0 ] && block "$log" reason10 out | grep -Eq "^ +10 +CPUID +counted +[1-9]"'
-check "patched: the interface has the 64-bit extension" \
-	eval 'block "$log" reason10 out | grep -q "64-bit counts"'
-check "patched: a CPUID read counts itself once (two reads differ by 1)" \
-	bjq "$log" raw '.[0] | map(select(.leaf == 1342177278 and .subleaf == 10)) | .[1].eax - .[0].eax == 1'
-check "patched: the EXST signature" \
-	bjq "$log" raw '.[0] | map(select(.leaf == 1342177276)) | .[0].edx == 1414748229'
-check "patched: --all lists 76 reasons" bjq "$log" all1 '.[0].reasons | length == 76'
-check "patched: 35, 38, 42 and 71 are undefined" \
-	bjq "$log" all1 '[.[0].reasons[] | select(.status == "undefined") | .reason] == [35,38,42,71]'
-check "patched: reasons KVM does not handle are marked" \
-	bjq "$log" all1 '[.[0].reasons[] | select(.status == "unhandled") | .reason] | contains([5,11,65])'
-check "patched: handled reasons are not marked unhandled" \
-	bjq "$log" all1 '[.[0].reasons[] | select(.reason == 10 or .reason == 12 or .reason == 30 or .reason == 48) | .status] | all(. == "counted" or . == "idle")'
-check "patched: totals cover the per-reason sums" \
-	bjq "$log" all1 '.[0] | .total.exits >= ([.reasons[].exits] | add) and .total.cycles >= ([.reasons[].cycles] | add)'
-check "patched: 1000 CPUIDs show under reason 10" \
-	eval 'b=$(block "$log" before out | jq ".reasons[0].exits"); a=$(block "$log" after out | jq ".reasons[0].exits"); d=$((a - b)); echo "    reason 10 grew by $d"; [ "$d" -ge 1000 ] && [ "$d" -lt 1400 ]'
-check "patched: counts and cycles never go backwards" \
-	eval 'jq -e -n --slurpfile a <(block "$log" all1 out) --slurpfile b <(block "$log" all2 out) "[range(0;76) as \$i | (\$b[0].reasons[\$i].exits >= \$a[0].reasons[\$i].exits and \$b[0].reasons[\$i].cycles >= \$a[0].reasons[\$i].cycles)] | all" >/dev/null'
-check "patched: --watch --batch -n 3 gives three JSON lines" \
-	eval '[ "$(block_status "$log" watch)" = 0 ] && bjq "$log" watch "length == 3 and all(.[]; .seconds > 0.06 and .total.exits > 0)"'
-check "patched: exitstat -- portio 1000 passes the status on" eval '[ "$(block_status "$log" portio)" = 0 ]'
-check "patched: port I/O during the command shows under reason 30" \
-	eval 'block "$log" portio err | jq -e "[.reasons[] | select(.reason == 30) | .exits][0] >= 1000" >/dev/null'
-check "patched: the command report says the figures are VM-wide" \
-	eval 'block "$log" portio err | jq -e ".notes[0] | test(\"VM-wide\")" >/dev/null'
+nested_checks patched "$log"
 block "$log" table out >"$logs/exitstat-all.txt"
 
 boot param-off "$patched" "e2e=selftest,nested kvm.exit_stats=0 kvm.force_emulation_prefix=1"
@@ -249,15 +259,7 @@ if [ "${E2E_612:-1}" = 1 ]; then
 	check "6.12 patched: the selftest passes" grep -qx "@@SELFTEST 0" "$log"
 	check "6.12 patched: the selftest ran CPUID through the emulator too" \
 		grep -q "exit_stats=Y: all checks passed, CPUID through the emulator included" "$log"
-	check "6.12 patched: the nested guest ran to the end" grep -qx "@@L2 done" "$log"
-	check "6.12 patched: exitstat --reason 10 finds the host and counts CPUID" \
-		eval '[ "$(block_status "$log" reason10)" = 0 ] && block "$log" reason10 out | grep -Eq "^ +10 +CPUID +counted +[1-9]"'
-	check "6.12 patched: 1000 CPUIDs show under reason 10" \
-		eval 'b=$(block "$log" before out | jq ".reasons[0].exits"); a=$(block "$log" after out | jq ".reasons[0].exits"); d=$((a - b)); echo "    reason 10 grew by $d"; [ "$d" -ge 1000 ] && [ "$d" -lt 1400 ]'
-	check "6.12 patched: port I/O during the command shows under reason 30" \
-		eval 'block "$log" portio err | jq -e "[.reasons[] | select(.reason == 30) | .exits][0] >= 1000" >/dev/null'
-	check "6.12 patched: parts add up to the totals" \
-		bjq "$log" all1 '.[0] | .total.exits == ([.reasons[].exits] | add) + .other.exits and .total.cycles == ([.reasons[].cycles] | add) + .other.cycles'
+	nested_checks "6.12 patched" "$log"
 
 	boot 6.12-param-off "$patched" "e2e=selftest,nested kvm.exit_stats=0 kvm.force_emulation_prefix=1"
 	log=$logs/6.12-param-off.log
