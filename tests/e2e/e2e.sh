@@ -115,6 +115,74 @@ block_status() { sed -n "s/^@@BEGIN $2 \([0-9]*\)$/\1/p" "$1" | head -1; }
 # jq over a block's stdout.
 bjq() { block "$1" "$2" out | jq -e -s "$3" >/dev/null 2>&1; }
 
+# Todd Allen's cpuid's lines in LOG ("   0x4ffffffe 0x0a: eax=0x00000ac9
+# ebx=0x00000000 ..."), as objects like those of exitstat --raw.
+cpuid_json() { # LOG
+	block "$1" cpuid out |
+		sed -n 's/^ *\(0x[0-9a-f]*\) \(0x[0-9a-f]*\): eax=\(0x[0-9a-f]*\) ebx=\(0x[0-9a-f]*\) ecx=\(0x[0-9a-f]*\) edx=\(0x[0-9a-f]*\)$/\1 \2 \3 \4 \5 \6/p' |
+		while read -r leaf subleaf eax ebx ecx edx; do
+			printf '{"leaf":%d,"subleaf":%d,"eax":%d,"ebx":%d,"ecx":%d,"edx":%d}\n' \
+				"$leaf" "$subleaf" "$eax" "$ebx" "$ecx" "$edx"
+		done
+}
+
+# cpuid_checks LABEL LOG: cpuid's answers against the interface's contract,
+# and against exitstat's registers (xstat0 and xstat1 right before cpuid
+# ran, xstat2 right after).  Every read is a CPUID exit of reason 10: the
+# counts must account for each one.
+cpuid_checks() {
+	local label=$1 log=$2 reads=$tmp/cpuid-reads.json
+	cpuid_json "$log" | jq -s . >"$reads"
+	for x in xstat0 xstat1 xstat2; do
+		block "$log" $x out >"$tmp/$x.json"
+	done
+	# jq over cpuid's reads ($c) and exitstat's ($x0 $x1 $x2).  leaf L,
+	# subleaf R: read(L; R); counts(L; R): the counts (EBX:EAX) read.
+	cjq() {
+		jq -e -n --slurpfile c "$reads" --slurpfile x0 "$tmp/xstat0.json" \
+			--slurpfile x1 "$tmp/xstat1.json" --slurpfile x2 "$tmp/xstat2.json" '
+			def read(l; r): map(select(.leaf == l and .subleaf == r));
+			def counts(l; r): read(l; r) | map(.ebx * 4294967296 + .eax);
+			def cycles(l; r): read(l; r) | map(.ebx * 4294967296 + .ecx);
+			def zero: .eax == 0 and .ebx == 0 and .ecx == 0 and .edx == 0;
+			def undefined: .eax == 0 and .ebx == 0 and .ecx == 0 and .edx == 4294967295;
+			$c[0] as $c | $x0[0] as $x0 | $x1[0] as $x1 | $x2[0] as $x2 | '"$1" >/dev/null
+	}
+	local exits=1342177278 cycles=1342177279
+	check "$label: cpuid ran and read all 20 leaves" \
+		eval '[ "$(block_status "$log" cpuid)" = 0 ] && cjq "\$c | length == 20"'
+	check "$label: cpuid reads the EXST signature" \
+		cjq '$c | read(1342177276; 0) | length == 1 and .[0].edx == 1414748229'
+	check "$label: cpuid: 35, 82, 86 and 65536 undefined on both leaves" \
+		cjq "[$exits, $cycles] | all(. as \$l | [35, 82, 86, 65536] | all(. as \$r | \$c | read(\$l; \$r) | length == 1 and (.[0] | undefined)))"
+	check "$label: cpuid: 5, defined and unhandled, all zero on both leaves" \
+		cjq "\$c | (read($exits; 5) + read($cycles; 5)) | length == 2 and all(zero)"
+	check "$label: cpuid: 81 and 85 are not marked undefined" \
+		cjq "[81, 85] | all(. as \$r | \$c | (read($exits; \$r) + read($cycles; \$r)) | length == 2 and all(.edx != 4294967295))"
+	check "$label: cpuid reads reason 10 as handled, with cycles" \
+		cjq "(\$c | read($exits; 10) | all(.edx == 1414748229 and .ecx == 0)) and (\$c | read($cycles; 10) | length == 1 and .[0].eax == 0 and .[0].edx == 0 and (cycles($cycles; 10)[0] > 0))"
+	# exitstat takes no reason of 65536 or more.
+	check "$label: cpuid and exitstat read the same registers for reasons without exits" \
+		cjq "[\$c[] | select(.leaf == $exits and .subleaf != 10 and .subleaf < 65536)] as \$mine | (\$mine | length) == 6 and (\$mine | all(. as \$r | [\$x1, \$x2] | all(read(\$r.leaf; \$r.subleaf) | length >= 1 and all(. == \$r))))"
+	check "$label: cpuid's figures lie between exitstat's before and after" \
+		cjq "(\$x1 | counts($exits; 10) | last) < (\$c | counts($exits; 10) | first) and (\$c | counts($exits; 10) | last) < (\$x2 | counts($exits; 10) | first)
+			and (\$x1 | cycles($cycles; 10) | last) < (\$c | cycles($cycles; 10) | first) and (\$c | cycles($cycles; 10) | first) < (\$x2 | cycles($cycles; 10) | first)
+			and (\$x1 | counts(1342177276; 0) | last) < (\$c | counts(1342177276; 0) | first) and (\$c | counts(1342177276; 0) | first) < (\$x2 | counts(1342177276; 0) | first)
+			and (\$x1 | cycles(1342177277; 0) | last) < (\$c | cycles(1342177277; 0) | first) and (\$c | cycles(1342177277; 0) | first) < (\$x2 | cycles(1342177277; 0) | first)"
+	# Two cpuid processes in a row: K CPUIDs each.  The last read of
+	# reason 10 comes K for each process later than the second.
+	check "$label: each cpuid process counts its CPUIDs, the read included" \
+		cjq "[\$c | to_entries[] | select(.value.leaf == $exits and .value.subleaf == 10) | .key] as \$at | (\$c | counts($exits; 10)) as \$r |
+			(\$r | length) == 3 and (\$r[1] - \$r[0]) >= 1 and (\$r[2] - \$r[1]) == (\$at[2] - \$at[1]) * (\$r[1] - \$r[0])"
+	# exitstat ran the same way three times: what it issues between its
+	# reads of reason 10 and the next run's is the same each time, so
+	# the second gap is the first plus every CPUID of cpuid's processes.
+	check "$label: exitstat's counts account for every CPUID of cpuid's processes" \
+		cjq "(\$c | counts($exits; 10) | .[1] - .[0]) as \$each |
+			((\$x2 | counts($exits; 10) | first) - (\$x1 | counts($exits; 10) | last)) -
+			((\$x1 | counts($exits; 10) | first) - (\$x0 | counts($exits; 10) | last)) == (\$c | length) * \$each"
+}
+
 # nested_checks LABEL LOG: the nested guest's checks, alike for every host
 # (SVM under QEMU, VMX under Bochs) and kernel.
 nested_checks() {
@@ -151,6 +219,7 @@ nested_checks() {
 		eval 'block "$log" portio err | jq -e "[.reasons[] | select(.reason == 30) | .exits][0] >= 1000" >/dev/null'
 	check "$label: the command report says the figures are VM-wide" \
 		eval 'block "$log" portio err | jq -e ".notes[0] | test(\"VM-wide\")" >/dev/null'
+	cpuid_checks "$label" "$log"
 }
 
 # roundtrip LOG: "min mean" of the minimal VMM's measurement in LOG.
