@@ -8,8 +8,9 @@
 #              must find no interface
 #   unpatched  the same kernel without the series: no interface either
 # Then Bochs, which emulates Intel VMX: the selftest with the parameter on
-# and off (E2E_BOCHS=0 skips it).  Then the same for Linux 6.12, but the
-# unpatched boot (E2E_612=0 skips 6.12).
+# and off, and the nested chain with its checks (E2E_BOCHS=0 skips Bochs,
+# E2E_BOCHS_NESTED=0 its nested chain only).  Then the same for Linux
+# 6.12, but the unpatched boot (E2E_612=0 skips 6.12).
 #   tests/e2e/e2e.sh bench: instructions per CPUID exit round trip under
 #   Bochs, accounting on, off, and unpatched (E2E_KERNEL=6.12 for 6.12).
 # Prints PASS/FAIL per check and "N passed, N failed".
@@ -313,6 +314,18 @@ bochs_checks() { # LABEL PREFIX
 	log=$logs/$2bochs-off.log
 	out=$log
 	check "$1Bochs/VMX, param off: the selftest passes (leaves as unpatched)" grep -qx "@@SELFTEST 0" "$log"
+	[ "${E2E_BOCHS_NESTED:-1}" != 1 ] || bochs_nested_checks "$1" "$2"
+}
+# The vendor the interface was written for: the nested chain of the QEMU
+# runs (Debian's QEMU with KVM in the first guest, exitstat and cpuid in
+# the nested one) on kvm_intel, with the same checks.
+bochs_nested_checks() { # LABEL PREFIX
+	step "booting the nested chain under Bochs${1:+, $1}"
+	"$here/bochs.sh" "$patched" "$images_dir/l1.gz" "e2e=nested" "$logs/$2bochs-nested.log" || true
+	log=$logs/$2bochs-nested.log
+	out=$log
+	check "$1Bochs/VMX nested: kvm runs on VMX with exit_stats on" grep -q "^@@L1 up .* param=Y virt=vmx$" "$log"
+	nested_checks "$1Bochs/VMX nested" "$log"
 }
 [ "${E2E_BOCHS:-1}" != 1 ] || bochs_checks "" ""
 
