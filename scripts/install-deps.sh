@@ -16,8 +16,10 @@ kernel="bc bison flex libelf-dev libssl-dev cpio xz-utils lz4 rsync perl git cca
 	python3-ply linux-source-6.1 linux-source-6.12"
 # bochs only recommends its VGA ROM: vgabios must be named, or its link
 # dangles wherever seabios (pulled in by QEMU) satisfied the dependency.
+# cpuid (Todd Allen's) reads the leaves in the nested guest as a client
+# written elsewhere than exitstat.
 e2e="qemu-system-x86 busybox-static bochs bochsbios vgabios
-	isolinux syslinux-common genisoimage"
+	isolinux syslinux-common genisoimage cpuid"
 
 # The files the suites open, each with the package that provides it.  A
 # package can be installed and a file still missing (a dangling link, a
@@ -45,7 +47,8 @@ e2e_files="
 /usr/share/bochs/VGABIOS-lgpl-latest vgabios
 /usr/lib/ISOLINUX/isolinux.bin isolinux
 /usr/lib/syslinux/modules/bios/ldlinux.c32 syslinux-common
-/usr/bin/genisoimage genisoimage"
+/usr/bin/genisoimage genisoimage
+/usr/bin/cpuid cpuid"
 
 files=$base_files
 case "${1:-}" in

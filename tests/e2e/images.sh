@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds the initramfs images of the end-to-end runs into DIR:
 #   tests/e2e/images.sh DIR L2-BZIMAGE [SELFTEST]
-# DIR/l2.gz: busybox, the static exitstat of this checkout and two helpers;
+# DIR/l2.gz: busybox, the static exitstat of this checkout, two helpers and
+# Debian's cpuid with its libraries;
 # DIR/l1.gz: busybox, the selftest, a minimal VMM, QEMU with its libraries
 # and firmware, and the nested guest's kernel and initramfs;
 # DIR/b1.gz: the same without QEMU and the nested guest, for Bochs.
@@ -32,6 +33,16 @@ busybox_root() {
 	done
 }
 
+# A dynamically linked program into the root $1, with the libraries it
+# loads at the paths the loader looks for them.
+program_root() { # ROOT PROGRAM
+	cp "$2" "$1/bin/"
+	for lib in $(ldd "$2" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'); do
+		mkdir -p "$1$(dirname "$lib")"
+		cp -L "$lib" "$1$lib"
+	done
+}
+
 pack() { # FOLDER OUTPUT
 	(cd "$1" && find . | cpio -o -H newc --quiet | gzip -6) >"$2"
 }
@@ -40,19 +51,15 @@ l2=$work/l2
 busybox_root "$l2"
 cp "$here/l2-init.sh" "$l2/init"
 cp "$root/build/static/exitstat" "$work/cpuid-loop" "$work/portio" "$l2/bin/"
+# Todd Allen's cpuid: a client of the leaves that nobody here wrote.
+program_root "$l2" /usr/bin/cpuid
 pack "$l2" "$dir/l2.gz"
 
 l1=$work/l1
 busybox_root "$l1"
 cp "$here/l1-init.sh" "$l1/init"
 [ -z "$selftest" ] || cp "$selftest" "$l1/exit_stats_test"
-qemu=/usr/bin/qemu-system-x86_64
-cp "$qemu" "$l1/bin/"
-# QEMU's libraries, at the paths the loader looks for them.
-for lib in $(ldd "$qemu" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'); do
-	mkdir -p "$l1$(dirname "$lib")"
-	cp -L "$lib" "$l1$lib"
-done
+program_root "$l1" /usr/bin/qemu-system-x86_64
 mkdir -p "$l1/fw" "$l1/l2"
 cp /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
 	/usr/share/qemu/kvmvapic.bin "$l1/fw/"

@@ -10,7 +10,9 @@ mkdir -p /tmp
 mount -t tmpfs tmpfs /tmp
 
 steps=$(sed -n 's/.*e2e=\([a-z,]*\).*/\1/p' /proc/cmdline)
-echo "@@L1 up steps=$steps param=$(cat /sys/module/kvm/parameters/exit_stats 2>/dev/null || echo none)"
+# virt: the CPU's virtualization, vmx (kvm_intel) or svm (kvm_amd).
+echo "@@L1 up steps=$steps param=$(cat /sys/module/kvm/parameters/exit_stats 2>/dev/null || echo none)" \
+	"virt=$(grep -o -m 1 -w -e vmx -e svm /proc/cpuinfo)"
 case ",$steps," in
 *,selftest,*)
 	/exit_stats_test
