@@ -10,6 +10,9 @@ cmdline=$3
 log=$4
 timeout=${BOCHS_TIMEOUT:-900}
 work=$(mktemp -d)
+# Set before Bochs starts: under set -u an unset pid stopped the trap
+# before it removed the work folder.
+pid=
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 mkdir -p "$work/iso/isolinux"
