@@ -137,8 +137,9 @@ cpuid_checks() {
 	for x in xstat0 xstat1 xstat2; do
 		block "$log" $x out >"$tmp/$x.json"
 	done
-	# jq over cpuid's reads ($c) and exitstat's ($x0 $x1 $x2).  leaf L,
-	# subleaf R: read(L; R); counts(L; R): the counts (EBX:EAX) read.
+	# jq over cpuid's reads ($c) and exitstat's ($x0 $x1 $x2), in the
+	# order issued: read(L; R), those of leaf L, subleaf R; counts(L; R)
+	# their counts (EBX:EAX), cycles(L; R) their cycles (EBX:ECX).
 	cjq() {
 		jq -e -n --slurpfile c "$reads" --slurpfile x0 "$tmp/xstat0.json" \
 			--slurpfile x1 "$tmp/xstat1.json" --slurpfile x2 "$tmp/xstat2.json" '
