@@ -10,13 +10,22 @@ cmdline=$3
 log=$4
 timeout=${BOCHS_TIMEOUT:-900}
 work=$(mktemp -d)
+# Set before Bochs starts: under set -u an unset pid stopped the trap
+# before it removed the work folder.
+pid=
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 mkdir -p "$work/iso/isolinux"
 cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 \
 	"$work/iso/isolinux/"
 cp "$kernel" "$work/iso/bzImage"
-cp "$initrd" "$work/iso/initramfs.gz"
+# Unpacked: gunzip in the guest kernel is slow under Bochs (QEMU's 24 MB
+# image took 16 s of a 31 s boot), reading the CD is not.
+if gzip -t "$initrd" 2>/dev/null; then
+	gzip -dc "$initrd" >"$work/iso/initramfs.img"
+else
+	cp "$initrd" "$work/iso/initramfs.img"
+fi
 cat >"$work/iso/isolinux/isolinux.cfg" <<CFG
 serial 0 115200
 default e2e
@@ -24,7 +33,7 @@ prompt 0
 timeout 0
 label e2e
   kernel /bzImage
-  append initrd=/initramfs.gz console=ttyS0 quiet lpj=1000000 tsc=reliable no_timer_check io_delay=none $cmdline
+  append initrd=/initramfs.img console=ttyS0 quiet lpj=1000000 tsc=reliable no_timer_check io_delay=none $cmdline
 CFG
 genisoimage -quiet -R -J -o "$work/boot.iso" -b isolinux/isolinux.bin \
 	-c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \

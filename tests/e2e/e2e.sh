@@ -137,8 +137,9 @@ cpuid_checks() {
 	for x in xstat0 xstat1 xstat2; do
 		block "$log" $x out >"$tmp/$x.json"
 	done
-	# jq over cpuid's reads ($c) and exitstat's ($x0 $x1 $x2).  leaf L,
-	# subleaf R: read(L; R); counts(L; R): the counts (EBX:EAX) read.
+	# jq over cpuid's reads ($c) and exitstat's ($x0 $x1 $x2), in the
+	# order issued: read(L; R), those of leaf L, subleaf R; counts(L; R)
+	# their counts (EBX:EAX), cycles(L; R) their cycles (EBX:ECX).
 	cjq() {
 		jq -e -n --slurpfile c "$reads" --slurpfile x0 "$tmp/xstat0.json" \
 			--slurpfile x1 "$tmp/xstat1.json" --slurpfile x2 "$tmp/xstat2.json" '
@@ -297,14 +298,14 @@ check "unpatched: kvm has no exit_stats parameter" grep -q "^@@L1 up .* param=no
 check "unpatched: exitstat finds no interface, status 3" \
 	eval '[ "$(block_status "$log" all1)" = 3 ] && block "$log" all1 err | grep -q "KVMKVMKVM.*does not provide"'
 
-# Intel VMX, under Bochs: the selftest with the parameter on and off, and
-# a minimal VMM's CPUID round trip.  LABEL starts the checks' names,
-# PREFIX the logs' names.
+# Intel VMX, under Bochs: the selftest with the parameter on and off, a
+# minimal VMM's CPUID round trip, and the nested chain.  LABEL starts the
+# checks' names, PREFIX the logs' names.
 bochs_checks() { # LABEL PREFIX
 	"$here/bochs.sh" "$patched" "$images_dir/b1.gz" "e2e=selftest,roundtrip kvm.force_emulation_prefix=1" "$logs/$2bochs-on.log" || true
 	log=$logs/$2bochs-on.log
 	out=$log
-	check "$1Bochs/VMX: kvm_intel runs with exit_stats on" grep -q "^@@L1 up .* param=Y" "$log"
+	check "$1Bochs/VMX: kvm_intel runs with exit_stats on" grep -q "^@@L1 up .* param=Y virt=vmx$" "$log"
 	check "$1Bochs/VMX: the selftest passes" grep -qx "@@SELFTEST 0" "$log"
 	check "$1Bochs/VMX: the selftest ran CPUID through the emulator too" \
 		grep -q "CPUID through the emulator included" "$log"
@@ -319,7 +320,7 @@ bochs_checks() { # LABEL PREFIX
 # runs (Debian's QEMU with KVM in the first guest, exitstat and cpuid in
 # the nested one) on kvm_intel, with the same checks.
 bochs_nested_checks() { # LABEL PREFIX
-	step "booting the nested chain under Bochs${1:+, $1}"
+	step "booting the nested chain under Bochs${1:+, ${1% }}"
 	"$here/bochs.sh" "$patched" "$images_dir/l1.gz" "e2e=nested" "$logs/$2bochs-nested.log" || true
 	log=$logs/$2bochs-nested.log
 	out=$log

@@ -29,9 +29,9 @@ case ",$steps," in
 esac
 case ",$steps," in
 *,nested,*)
-	qemu-system-x86_64 -L /fw -M pc -enable-kvm -cpu host -m 160 \
+	qemu-system-x86_64 -L /fw -M pc -enable-kvm -cpu host -m 96 \
 		-nodefaults -nographic -serial stdio -no-reboot \
-		-kernel /l2/bzImage -initrd /l2/initramfs.gz \
+		-kernel /l2/bzImage -initrd /l2/initramfs.cpio \
 		-append "console=ttyS0 quiet lpj=1000000 tsc=reliable no_timer_check io_delay=none"
 	echo "@@NESTED $?"
 	;;
