@@ -19,7 +19,7 @@
 #
 # It needs, from Debian: linux-source-X.Y of the same upload as the kernel,
 # linux-headers-RELEASE (its Module.symvers), the compiler and pahole the
-# kernel was built with (gcc-12 and dwarves for Debian 12), and
+# kernel was built with (gcc-12 and pahole for Debian 12), and
 # build-essential bc bison flex libelf-dev libssl-dev xz-utils git.
 #
 # What it refuses, before anything is built or unloaded:
@@ -310,9 +310,9 @@ tools_advice() {
 	pahole_version=$(config_value PAHOLE_VERSION "$config")
 	[ -z "$ld_version" ] || advice="$advice, binutils $((ld_version / 10000)).$((ld_version / 100 % 100))"
 	if [ -n "$pahole_version" ] && [ "$pahole_version" != 0 ]; then
-		advice="$advice and pahole $((pahole_version / 100)).$((pahole_version % 100)) (package dwarves)"
+		advice="$advice and pahole $((pahole_version / 100)).$((pahole_version % 100)) (package pahole)"
 	fi
-	echo "$advice: install those (apt-get install $cc${deb_cc_version:+=$deb_cc_version} binutils dwarves)"
+	echo "$advice: install those (apt-get install $cc${deb_cc_version:+=$deb_cc_version} binutils pahole)"
 }
 
 if built; then
