@@ -101,7 +101,8 @@ series=$here/$series_version
 pkg=linux-source-$series_version
 tarball=$r/usr/src/$pkg.tar.xz
 headers=${headers:-$r/usr/src/linux-headers-$release}
-[ -d "$series" ] || die "no series for Linux ${series_version:-$release} (there are series for 6.1 and 6.12)"
+[ -n "$series_version" ] && [ -d "$series" ] ||
+	die "no series for Linux ${series_version:-$release} (there are series for 6.1 and 6.12)"
 
 # The tools, up front: a build that stops half-way for a missing one costs
 # minutes.
@@ -257,7 +258,8 @@ run_step() {
 	say "$what"
 	(
 		while sleep 30; do
-			say "$what: $(($(date +%s) - started)) s so far; $(tail -n 1 "$log" | cut -c 1-100)"
+			last=$(tail -n 1 "$log" | cut -c 1-100)
+			say "$what: $(($(date +%s) - started)) s so far${last:+; $last}"
 		done
 	) &
 	heartbeat=$!

@@ -126,6 +126,11 @@ set +e
 status=$?
 set -e
 expect_error "an unknown argument is a usage error" 2 "unknown argument: --bogus"
+set +e
+"$installer" --release 5.10.0-1-amd64 --build-only >"$out" 2>"$err"
+status=$?
+set -e
+expect_error "a kernel of a series without a patch series: status 1, named" 1 "no series for Linux 5.10"
 
 # --- build only: what the stock-kernel check used ----------------------------
 root=$(fake_root build-only)
@@ -212,6 +217,34 @@ check "WORK in the environment is not the installer's: left alone" \
 run_installer "$root" EXITSTAT_MODULES_WORK=$tmp/precious -- --build-only
 check "EXITSTAT_MODULES_WORK naming a folder without the marker: refused, folder intact" \
 	eval 'status_is 1 && [ "$(cat "$tmp/precious/file")" = keep ] && last_err_has "no .exitstat-modules-work"'
+
+# --- the kept build ------------------------------------------------------------
+# A copy of the stock kernel's build (its keys and modules, not its tree),
+# and tar failing: a run that rebuilds says so at once.
+cached_copy() { # FOLDER
+	mkdir -p "$1"
+	cp "$build_work/.exitstat-modules-work" "$build_work/tree.key" "$build_work/build.key" "$1/"
+	cp -al "$build_work/modules" "$1/modules"
+}
+printf '#!/bin/sh\necho "stub tar: no unpacking here" >&2\nexit 1\n' >"$tmp/tar"
+chmod +x "$tmp/tar"
+mkdir -p "$tmp/tar-bin"
+mv "$tmp/tar" "$tmp/tar-bin/tar"
+root=$(fake_root kept)
+cached_copy "$tmp/kept"
+run_installer "$root" EXITSTAT_MODULES_WORK="$tmp/kept" PATH="$tmp/tar-bin:$stubs:$PATH" -- --build-only
+check "the same series, source and configuration: not built again" \
+	eval 'status_is 0 && stderr_has "already built"'
+cp -r "$here/../kernel-patch" "$tmp/changed-series"
+echo "# changed" >>"$(ls "$tmp/changed-series/$series"/*.patch | tail -n 1)"
+cached_copy "$tmp/changed"
+set +e
+env PATH="$tmp/tar-bin:$PATH" EXITSTAT_MODULES_WORK="$tmp/changed" \
+	"$tmp/changed-series/install-modules.sh" --root "$root" --release "$release" --build-only >"$out" 2>"$err"
+status=$?
+set -e
+check "a changed series: the tree is unpacked again" \
+	eval 'status_is 1 && stderr_has "unpacking linux-source-$series" && ! stderr_has "already built"'
 
 # --- 4. olddefconfig must not change the configuration -------------------------
 # Debian's configuration with another gcc's version: olddefconfig puts this
