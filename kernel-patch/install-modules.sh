@@ -278,7 +278,9 @@ tool_versions() {
 	if command -v pahole >/dev/null; then pahole --version; fi
 }
 tree_key="$pkg $source_upload $(stat -L -c '%s %Y' "$tarball") series $(files_key "$series"/*.patch)"
-build_key="$tree_key $release config $(files_key "$config" "$headers/Module.symvers") tools $(tool_versions | files_key)"
+# This script is in the key too: a change to how it builds rebuilds (the
+# kept tree makes that an incremental build).
+build_key="$tree_key $release config $(files_key "$config" "$headers/Module.symvers") tools $(tool_versions | files_key) installer $(files_key "$0")"
 
 built() {
 	[ "$(cat "$work/build.key" 2>/dev/null)" = "$build_key" ] || return 1
