@@ -256,14 +256,14 @@ run_step() {
 	what=$1
 	shift
 	say "$what"
-	# Off stdout: its last sleep outlives it, and would hold a caller's
-	# $(...) open for up to 30 s.
+	# Its last sleep outlives it: off stdout and without the lock, or it
+	# would hold a caller's $(...) and the next run for up to 30 s.
 	(
 		while sleep 30; do
 			last=$(tail -n 1 "$log" | cut -c 1-100)
 			say "$what: $(($(date +%s) - started)) s so far${last:+; $last}"
 		done
-	) >&2 &
+	) >&2 9>&- &
 	heartbeat=$!
 	if ! "$@" >>"$log" 2>&1; then
 		stop_heartbeat
