@@ -20,7 +20,6 @@ release=$(value release)
 root=$(value root)
 built=$(value modules)
 headers=$root/usr/src/linux-headers-$release
-series=$(echo "$release" | sed 's/^\([0-9]*\.[0-9]*\)\..*/\1/')
 
 make -s -C "$project" dkms-source DKMS_SOURCE_TREE="$tmp/source"
 tree=$tmp/dkms
@@ -34,7 +33,7 @@ lib_modules_before=$(lib_modules)
 dkms_() {
 	set +e
 	env EXITSTAT_ROOT="${DKMS_ROOT:-$root}" \
-		sign_file="$root/usr/lib/linux-kbuild-$series/scripts/sign-file" \
+		sign_file="$(readlink -f "$headers/scripts/sign-file")" \
 		mok_signing_key="$tmp/mok.key" mok_certificate="$tmp/mok.pub" \
 		dkms "$@" --dkmstree "$tree" --sourcetree "$tmp/source" \
 		--installtree "$tmp/lib/modules" >"$out" 2>"$err"

@@ -3,10 +3,10 @@
 # unpacked without installing it, and the patched KVM modules built for it
 # by the project's installer, checked to match it:
 #   tests/e2e/stock-kernel.sh [6.1] [--fetch-only]
-# Downloads linux-image-ABI, linux-headers-ABI, linux-headers-ABI-common
-# (minus -amd64) and linux-kbuild-X.Y (the headers' scripts/ and tools/
-# link there) into ${XDG_CACHE_HOME:-~/.cache}/exitstat/stock/ABI/, unpacks
-# them into root/ there, and runs kernel-patch/install-modules.sh
+# Downloads linux-image-ABI, linux-headers-ABI and the common headers and
+# linux-kbuild it depends on (its scripts/ and tools/ link there) into
+# ${XDG_CACHE_HOME:-~/.cache}/exitstat/stock/ABI/, unpacks them into
+# root/ there, and runs kernel-patch/install-modules.sh
 # --build-only against that root.  Then every module's vermagic must be the
 # stock one, and every symbol CRC the modules import must be the stock
 # kernel's (or our kvm.ko's, for what kvm-intel.ko and kvm-amd.ko import
@@ -65,7 +65,18 @@ if ! flock -n 9; then
 fi
 debs=$cache/debs
 root=$cache/root
-packages="linux-image-$abi linux-headers-$abi linux-headers-${abi%-amd64}-common linux-kbuild-$series"
+# The headers' scripts/ and tools/ link into linux-kbuild-X.Y (6.1) or
+# linux-kbuild-ABI (6.12): take its name and the common headers' from
+# their Depends.
+headers_depends=$(apt-cache show "linux-headers-$abi=$upload" 2>/dev/null | sed -n 's/^Depends: //p' | head -n 1)
+depend() { # PREFIX
+	echo "$headers_depends" | tr ',' '\n' | sed -n "s/^ *\($1[^ ]*\).*/\1/p" | head -n 1
+}
+common=$(depend linux-headers-.*-common)
+kbuild=$(depend linux-kbuild-)
+[ -n "$common" ] && [ -n "$kbuild" ] ||
+	die "linux-headers-$abi $upload names no common headers or linux-kbuild in its Depends: '$headers_depends'"
+packages="linux-image-$abi linux-headers-$abi $common $kbuild"
 
 have_debs() {
 	for p in $packages; do
