@@ -132,6 +132,15 @@ deb_cc_version=$(echo "$cc_text" | sed -n 's/.*(Debian \([^)]*\)).*/\1/p')
 command -v "$cc" >/dev/null ||
 	die "$cc is missing: Debian built $release with $cc_text (apt-get install $cc${deb_cc_version:+=$deb_cc_version})"
 
+# A kernel configured without Rust was built where no rustc was found; a
+# rustc on this machine (rustup's, say) would change its configuration
+# (RUSTC_VERSION and the options that follow from it), so hide it.
+no_rust=
+rustc_version=$(config_value RUSTC_VERSION "$config")
+if [ "$(config_value RUST "$config")" != y ] && [ "${rustc_version:-0}" = 0 ]; then
+	no_rust="RUSTC=false BINDGEN=false"
+fi
+
 # --- same upload -----------------------------------------------------------
 
 # The version of an installed package in the system's dpkg database.
@@ -341,7 +350,7 @@ else
 	: >"$log"
 	cp "$config" "$src/.config"
 	cp "$headers/Module.symvers" "$src/Module.symvers"
-	kmake() { make -C "$src" CC="$cc" KERNELRELEASE="$release" "$@"; }
+	kmake() { make -C "$src" CC="$cc" KERNELRELEASE="$release" $no_rust "$@"; }
 	run_step "configuring for $release" kmake olddefconfig
 	changed=$(changed_options "$config" "$src/.config")
 	if [ -n "$changed" ]; then

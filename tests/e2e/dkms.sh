@@ -72,7 +72,7 @@ else
 	fi
 fi
 
-stock_vermagic=$(modinfo -F vermagic "$root/lib/modules/$release/kernel/virt/lib/irqbypass.ko")
+stock_vermagic=$(modinfo -F vermagic "$(ls "$root/lib/modules/$release/kernel/virt/lib/irqbypass.ko"* | head -n 1)")
 for m in kvm kvm-intel kvm-amd; do
 	check "$m.ko: vermagic of the stock kernel" \
 		eval '[ "$(modinfo -F vermagic "$dkms_built/$m.ko" 2>/dev/null)" = "$stock_vermagic" ]'

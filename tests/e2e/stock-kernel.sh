@@ -133,8 +133,11 @@ modules=$(EXITSTAT_MODULES_WORK=$cache/build nice -n 10 \
 	"$project/kernel-patch/install-modules.sh" --build-only --root "$root" --release "$abi") ||
 	die "the installer failed to build the modules for $abi (see above)"
 
-stock_vermagic=$(modinfo -F vermagic "$root/lib/modules/$abi/kernel/virt/lib/irqbypass.ko")
-[ -n "$stock_vermagic" ] || die "no vermagic in the stock irqbypass.ko"
+# A module of the stock kernel's own (compressed from 6.12 on).
+stock_module=$(ls "$root/lib/modules/$abi/kernel/virt/lib/irqbypass.ko"* 2>/dev/null | head -n 1)
+[ -n "$stock_module" ] || die "the stock image has no kernel/virt/lib/irqbypass.ko: delete $cache and run again"
+stock_vermagic=$(modinfo -F vermagic "$stock_module")
+[ -n "$stock_vermagic" ] || die "no vermagic in the stock $stock_module"
 for m in kvm kvm-intel kvm-amd; do
 	vermagic=$(modinfo -F vermagic "$modules/$m.ko")
 	[ "$vermagic" = "$stock_vermagic" ] ||
