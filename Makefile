@@ -105,6 +105,13 @@ bench-kernel:
 demo:
 	tests/e2e/e2e.sh demo
 
+# The installer and DKMS against Debian's stock kernel, unpacked (part of
+# make test; the first run downloads it and builds the modules twice).
+check-installer:
+	scripts/install-deps.sh e2e
+	tests/installer.sh
+	tests/e2e/dkms.sh
+
 check-kernel:
 	scripts/install-deps.sh kernel
 	kernel-patch/check.sh 6.1
@@ -138,7 +145,33 @@ uninstall:
 		$(DESTDIR)$(MANPREFIX)/man7/exitstat-cpuid.7 \
 		$(DESTDIR)$(COMPLETIONSDIR)/exitstat
 
+# The host patch under DKMS: rebuilt for each new kernel of a supported
+# series (kernel-patch/dkms.conf).  DKMS_SOURCE_TREE is DKMS's source tree.
+DKMS_SOURCE_TREE ?= $(DESTDIR)/usr/src
+DKMS_SOURCE = $(DKMS_SOURCE_TREE)/exitstat-$(VERSION)
+
+dkms-source:
+	install -m 0755 -d $(DKMS_SOURCE)/6.1 $(DKMS_SOURCE)/6.12
+	install -m 0755 kernel-patch/install-modules.sh $(DKMS_SOURCE)/
+	install -m 0644 kernel-patch/6.1/*.patch $(DKMS_SOURCE)/6.1/
+	install -m 0644 kernel-patch/6.12/*.patch $(DKMS_SOURCE)/6.12/
+	sed 's/@VERSION@/$(VERSION)/' kernel-patch/dkms.conf >$(DKMS_SOURCE)/dkms.conf
+
+# Registers the source, then builds and installs for the running kernel
+# when its series is supported (DKMS skips it otherwise).  The modules
+# load at the next boot, or at once after `modprobe -r kvm_intel kvm_amd
+# kvm`.
+dkms-install: dkms-source
+	dkms status -m exitstat -v $(VERSION) | grep -q . || dkms add -m exitstat -v $(VERSION)
+	dkms install -m exitstat -v $(VERSION) || { status=$$?; [ $$status -eq 77 ] || exit $$status; \
+		echo "dkms-install: Linux $$(uname -r) has no series here; DKMS builds for the next 6.1 or 6.12 kernel"; }
+
+dkms-uninstall:
+	dkms remove -m exitstat -v $(VERSION) --all
+	rm -rf $(DKMS_SOURCE)
+
 clean:
 	rm -rf build exitstat tests/exitstat-sim
 
-.PHONY: all check check-m32 m32 test check-kernel check-e2e demo bench bench-kernel deps run install uninstall clean
+.PHONY: all check check-m32 m32 test check-kernel check-e2e check-installer demo bench bench-kernel deps run install uninstall \
+	dkms-source dkms-install dkms-uninstall clean

@@ -12,14 +12,20 @@ set -eu
 packages="gcc make pkg-config libncurses-dev jq mandoc valgrind tmux gcc-multilib
 	lib32ncurses-dev"
 # lz4 packs the e2e kernel (CONFIG_KERNEL_LZ4); headers_install runs rsync.
+# install-modules.sh builds with the compiler and pahole Debian's kernels
+# were built with (else olddefconfig changes their configuration); kmod's
+# modinfo and modprobe check the modules' vermagic and CRCs.
 kernel="bc bison flex libelf-dev libssl-dev cpio xz-utils lz4 rsync perl git ccache
-	python3-ply linux-source-6.1 linux-source-6.12"
+	python3-ply linux-source-6.1 linux-source-6.12 gcc-12 pahole kmod"
 # bochs only recommends its VGA ROM: vgabios must be named, or its link
 # dangles wherever seabios (pulled in by QEMU) satisfied the dependency.
 # cpuid (Todd Allen's) reads the leaves in the nested guest as a client
 # written elsewhere than exitstat.
 e2e="qemu-system-x86 busybox-static bochs bochsbios vgabios
 	isolinux syslinux-common genisoimage cpuid"
+# Without its recommends: dkms recommends linux-headers-amd64, which would
+# put a kernel's headers and a /lib/modules entry on this machine.
+e2e_without_recommends="dkms"
 
 # The files the suites open, each with the package that provides it.  A
 # package can be installed and a file still missing (a dangling link, a
@@ -35,7 +41,10 @@ kernel_files="
 /usr/bin/lz4 lz4
 /usr/bin/rsync rsync
 /usr/src/linux-source-6.1.tar.xz linux-source-6.1
-/usr/src/linux-source-6.12.tar.xz linux-source-6.12"
+/usr/src/linux-source-6.12.tar.xz linux-source-6.12
+/usr/bin/gcc-12 gcc-12
+/usr/bin/pahole pahole
+/sbin/modinfo kmod"
 e2e_files="
 /usr/bin/qemu-system-x86_64 qemu-system-x86
 /usr/share/seabios/bios-256k.bin seabios
@@ -48,9 +57,11 @@ e2e_files="
 /usr/lib/ISOLINUX/isolinux.bin isolinux
 /usr/lib/syslinux/modules/bios/ldlinux.c32 syslinux-common
 /usr/bin/genisoimage genisoimage
-/usr/bin/cpuid cpuid"
+/usr/bin/cpuid cpuid
+/usr/sbin/dkms dkms"
 
 files=$base_files
+without_recommends=
 case "${1:-}" in
 "") ;;
 kernel)
@@ -59,6 +70,7 @@ kernel)
 	;;
 e2e)
 	packages="$packages $kernel $e2e"
+	without_recommends=$e2e_without_recommends
 	files="$files$kernel_files$e2e_files"
 	;;
 *)
@@ -67,23 +79,33 @@ e2e)
 	;;
 esac
 
-missing=""
-for p in $packages; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-		missing="$missing $p"
-done
+not_installed() {
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			printf ' %s' "$p"
+	done
+}
+# shellcheck disable=SC2086
+missing=$(not_installed $packages)
+# shellcheck disable=SC2086
+missing_without_recommends=$(not_installed $without_recommends)
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || ! command -v sudo >/dev/null || sudo="sudo"
-if [ -n "$missing" ] && [ -z "${EXITSTAT_DEPS_ROOT:-}" ]; then
+if [ -n "$missing$missing_without_recommends" ] && [ -z "${EXITSTAT_DEPS_ROOT:-}" ]; then
 	if [ "$(id -u)" -ne 0 ] && [ -z "$sudo" ]; then
-		echo "install-deps: need root to install:$missing" >&2
+		echo "install-deps: need root to install:$missing$missing_without_recommends" >&2
 		exit 1
 	fi
-	echo "install-deps: installing$missing" >&2
+	echo "install-deps: installing$missing$missing_without_recommends" >&2
 	$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
 	# shellcheck disable=SC2086
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq $missing >/dev/null
+	[ -z "$missing" ] || DEBIAN_FRONTEND=noninteractive $sudo apt-get \
+		-o DPkg::Lock::Timeout=600 install -y -qq $missing >/dev/null
+	# shellcheck disable=SC2086
+	[ -z "$missing_without_recommends" ] || DEBIAN_FRONTEND=noninteractive $sudo apt-get \
+		-o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
+		$missing_without_recommends >/dev/null
 fi
 
 # promtool checks the Prometheus output.  Only the prometheus package has

@@ -78,9 +78,12 @@ if [ "${EXITSTAT_KERNEL:-0}" = 1 ]; then
 	run kernel-apply tests/kernel-apply.sh
 fi
 
-# The host patch and the client together, under QEMU and Bochs.
+# The host patch and the client together, under QEMU and Bochs; the
+# installer and DKMS against Debian's stock kernel (they need its build).
 if [ "${EXITSTAT_E2E:-0}" = 1 ]; then
 	run e2e tests/e2e/e2e.sh
+	run installer tests/installer.sh
+	run dkms tests/e2e/dkms.sh
 fi
 
 echo "$total_passed passed, $total_failed failed"
