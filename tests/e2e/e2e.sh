@@ -7,6 +7,10 @@
 #   param-off  kvm.exit_stats=0: the selftest's disabled path, and exitstat
 #              must find no interface
 #   unpatched  the same kernel without the series: no interface either
+#   stock      Debian's own kernel of the linux-source-6.1 upload, with the
+#              modules the installer builds for it under updates/, loaded
+#              with modprobe: the selftest and the nested guest's checks
+#              (E2E_STOCK=0 skips it)
 # Then Bochs, which emulates Intel VMX: the selftest with the parameter on
 # and off, and the nested chain with its checks (E2E_BOCHS=0 skips Bochs,
 # E2E_BOCHS_NESTED=0 its nested chain only).  Then the same for Linux
@@ -15,7 +19,9 @@
 #   Bochs, accounting on, off, and unpatched (E2E_KERNEL=6.12 for 6.12).
 # Prints PASS/FAIL per check and "N passed, N failed".
 #   E2E_KEEP=DIR keeps the serial logs there.
-#   tests/e2e/e2e.sh demo: one boot, and what exitstat shows in the guest.
+#   tests/e2e/e2e.sh demo: Debian's own kernel with the installer's
+#   modules, one boot, and what exitstat shows in the nested guest; no
+#   kernel is built.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -25,7 +31,11 @@ started=$(date +%s)
 logs=${E2E_KEEP:-$tmp}
 mkdir -p "$logs"
 
-"$root/scripts/install-deps.sh" e2e
+if [ "${1:-}" = demo ]; then
+	"$root/scripts/install-deps.sh" demo
+else
+	"$root/scripts/install-deps.sh" e2e
+fi
 
 step() { echo "e2e: $* ($(($(date +%s) - started)) s)"; }
 
@@ -68,18 +78,64 @@ prepare() {
 		"$selftest" 2>"$logs/images-$version.log"
 }
 
+# prepare_stock: Debian's stock kernel of the upload of the installed
+# linux-source-6.1, and this series' modules built for it by the installer
+# (tests/e2e/stock-kernel.sh, cached); sets stock_release, stock_upload,
+# stock_root, stock_vmlinuz and stock_modules.
+prepare_stock() {
+	local out
+	step "Debian's stock kernel of the linux-source-6.1 upload, with the series' modules"
+	out=$("$here/stock-kernel.sh" 6.1) || { echo "e2e: the stock kernel or its modules could not be prepared"; exit 1; }
+	stock_release=$(printf '%s\n' "$out" | sed -n 's/^release=//p')
+	stock_upload=$(printf '%s\n' "$out" | sed -n 's/^upload=//p')
+	stock_root=$(printf '%s\n' "$out" | sed -n 's/^root=//p')
+	stock_vmlinuz=$(printf '%s\n' "$out" | sed -n 's/^vmlinuz=//p')
+	stock_modules=$(printf '%s\n' "$out" | sed -n 's/^modules=//p')
+	[ -f "$stock_vmlinuz" ] && [ -f "$stock_modules/kvm.ko" ] ||
+		{ echo "e2e: stock-kernel.sh gave no kernel or no modules"; exit 1; }
+}
+
+# stock_initrd IMAGES-DIR: the images' l1.gz followed by the stock modules
+# KVM needs and ours under updates/, as DIR/s1.gz.
+stock_initrd() {
+	"$here/stock-initramfs.sh" "$1/stock-modules.gz" "$stock_root" \
+		"$stock_release" "$stock_modules"
+	cat "$1/l1.gz" "$1/stock-modules.gz" >"$1/s1.gz"
+	echo "$1/s1.gz"
+}
+
 # The demo shows the patched host only: the pristine kernel and the
 # selftest are for the checks and the benchmark.
 case ${1:-} in
-demo) prepare 6.1 ;;
+demo)
+	# No kernel to build: Debian's own kernel is the host, and the nested
+	# guest's kernel too.
+	prepare_stock
+	images_dir=$(dirname "$stock_root")/demo-images
+	# Built again only when something they are made of changed.
+	images_key=$(cat "$here"/images.sh "$here"/l1-init.sh "$here"/l2-init.sh \
+		"$here"/*.c "$root"/Makefile "$root"/src/*.c "$root"/include/*.h \
+		"$stock_vmlinuz" "$stock_modules"/*.ko /bin/busybox /usr/bin/cpuid \
+		/usr/bin/qemu-system-x86_64 | sha256sum)
+	if [ "$(cat "$images_dir/key" 2>/dev/null)" != "$images_key" ] ||
+		[ ! -f "$images_dir/s1.gz" ]; then
+		step "building the initramfs images"
+		"$here/images.sh" "$images_dir" "$stock_vmlinuz" "" 2>"$logs/images-demo.log"
+		stock_initrd "$images_dir" >/dev/null
+		echo "$images_key" >"$images_dir/key"
+	fi
+	initrd=$images_dir/s1.gz
+	;;
 bench) prepare "${E2E_KERNEL:-6.1}" pristine selftest ;;
 *) prepare 6.1 pristine selftest ;;
 esac
 version=${E2E_KERNEL:-6.1}
 [ "${1:-}" = bench ] || version=6.1
-patched=${kernel[$version]}
-unpatched=${pristine[$version]:-}
-images_dir=${images[$version]}
+if [ "${1:-}" != demo ]; then
+	patched=${kernel[$version]}
+	unpatched=${pristine[$version]:-}
+	images_dir=${images[$version]}
+fi
 
 # boot NAME KERNEL EXTRA-CMDLINE: one boot of the first guest, its serial
 # output (\r dropped) in $logs/NAME.log.
@@ -87,7 +143,7 @@ boot() {
 	step "booting $1"
 	timeout "${E2E_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg -cpu max \
 		-m 1024 -smp 1 -nographic -no-reboot -kernel "$2" \
-		-initrd "$images_dir/l1.gz" \
+		-initrd "${initrd:-$images_dir/l1.gz}" \
 		-append "console=ttyS0 quiet lpj=1000000 tsc=reliable no_timer_check io_delay=none $3" \
 		</dev/null 2>&1 | tr -d '\r' >"$logs/$1.log" || true
 	status=${PIPESTATUS[0]}
@@ -255,16 +311,23 @@ if [ "${1:-}" = bench ]; then
 fi
 
 if [ "${1:-}" = demo ]; then
-	boot demo "$patched" "e2e=nested"
+	boot demo "$stock_vmlinuz" "e2e=nested,demo"
+	if [ -z "$(block "$logs/demo.log" table out)" ]; then
+		echo "demo: the nested guest showed no table (above: how the run ended)"
+		exit 1
+	fi
 	echo
-	echo "exitstat --all, in a nested guest of a patched KVM (under QEMU's SVM):"
+	echo "host: Debian's kernel $stock_release (upload $stock_upload), under QEMU's SVM,"
+	echo "with this series' kvm.ko and kvm-amd.ko built for it by kernel-patch/install-modules.sh"
+	echo "($(sed -n 's/^@@MODULES \([0-9]*\) .*kvm=\([^ ]*\).*/status \1, kvm from \2/p' "$logs/demo.log"))"
+	echo
+	echo "exitstat --all, in a nested guest of that host:"
 	echo
 	block "$logs/demo.log" table out
 	echo
 	echo "exitstat -- portio 1000 in the same guest (the report is on stderr):"
 	echo
 	block "$logs/demo.log" portio err | jq -r '"total: \(.total.exits) exits in \(.seconds) s", (.reasons[] | "  reason \(.reason) \(.name): \(.exits) exits, \(.cycles) cycles")'
-	[ -n "$(block "$logs/demo.log" table out)" ]
 	exit
 fi
 
@@ -297,6 +360,30 @@ out=$log
 check "unpatched: kvm has no exit_stats parameter" grep -q "^@@L1 up .* param=none" "$log"
 check "unpatched: exitstat finds no interface, status 3" \
 	eval '[ "$(block_status "$log" all1)" = 3 ] && block "$log" all1 err | grep -q "KVMKVMKVM.*does not provide"'
+
+# Debian's own kernel, the one a host runs, with the modules the
+# installer builds for it (E2E_STOCK=0 skips it): loaded the way the
+# installer loads them, then the same selftest and nested checks.
+if [ "${E2E_STOCK:-1}" = 1 ]; then
+	prepare_stock
+	initrd=$(stock_initrd "$images_dir")
+	boot stock "$stock_vmlinuz" "e2e=selftest,nested kvm.force_emulation_prefix=1"
+	initrd=
+	log=$logs/stock.log
+	out=$log
+	label="stock $stock_release"
+	check "$label: the series' modules carry the stock kernel's vermagic" \
+		eval '[ "$(modinfo -F vermagic "$stock_modules/kvm.ko")" = "$(modinfo -F vermagic "$stock_root/lib/modules/$stock_release/kernel/virt/lib/irqbypass.ko")" ]'
+	check "$label: modprobe loads kvm_amd, and kvm.ko from updates/exitstat" \
+		grep -q "^@@MODULES 0 kvm_amd release=$stock_release kvm=/lib/modules/$stock_release/updates/exitstat/kvm.ko" "$log"
+	check "$label: the kernel says out-of-tree and unsigned (taint O, E)" \
+		grep -q '^@@MODULES .* taint=OE$' "$log"
+	check "$label: kvm runs with exit_stats on" grep -q "^@@L1 up .* param=Y" "$log"
+	check "$label: the selftest passes" grep -qx "@@SELFTEST 0" "$log"
+	check "$label: the selftest ran CPUID through the emulator too" \
+		grep -q "exit_stats=Y: all checks passed, CPUID through the emulator included" "$log"
+	nested_checks "$label" "$log"
+fi
 
 # Intel VMX, under Bochs: the selftest with the parameter on and off, a
 # minimal VMM's CPUID round trip, and the nested chain.  LABEL starts the
