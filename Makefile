@@ -121,8 +121,10 @@ check-kernel:
 bench: $(BUILD)/bench tests/exitstat-sim
 	tests/bench.sh $(BUILD)/bench
 
+# make deps demo installs what the demo needs; with any other goal, or
+# alone, make deps installs everything.
 deps:
-	scripts/install-deps.sh e2e
+	scripts/install-deps.sh $(if $(filter-out deps demo,$(MAKECMDGOALS)),e2e,$(if $(filter demo,$(MAKECMDGOALS)),demo,e2e))
 
 # The main job on a machine with a patched host: the report of every reason.
 run: exitstat

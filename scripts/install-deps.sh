@@ -5,6 +5,10 @@
 #   install-deps.sh            the client's build and test tools
 #   install-deps.sh kernel     also what compile-checking the host patch needs
 #   install-deps.sh e2e        also what the end-to-end runs need
+#   install-deps.sh demo       only what make demo needs: the client, the
+#                              installer's module build for Debian's 6.1,
+#                              QEMU and the guests' tools (no Bochs, no
+#                              second kernel series, no test tools)
 # EXITSTAT_DEPS_ROOT=DIR checks the files below DIR instead of /, and
 # installs nothing (the tests of this script).
 set -eu
@@ -26,6 +30,10 @@ e2e="qemu-system-x86 busybox-static bochs bochsbios vgabios
 # Without its recommends: dkms recommends linux-headers-amd64, which would
 # put a kernel's headers and a /lib/modules entry on this machine.
 e2e_without_recommends="dkms"
+
+demo="gcc make pkg-config libncurses-dev jq bc bison flex libelf-dev libssl-dev cpio
+	xz-utils perl git gcc-12 pahole kmod linux-source-6.1 qemu-system-x86
+	busybox-static cpuid"
 
 # The files the suites open, each with the package that provides it.  A
 # package can be installed and a file still missing (a dangling link, a
@@ -59,11 +67,27 @@ e2e_files="
 /usr/bin/genisoimage genisoimage
 /usr/bin/cpuid cpuid
 /usr/sbin/dkms dkms"
+demo_files="
+/usr/bin/jq jq
+/usr/src/linux-source-6.1.tar.xz linux-source-6.1
+/usr/bin/gcc-12 gcc-12
+/usr/bin/pahole pahole
+/sbin/modinfo kmod
+/usr/bin/qemu-system-x86_64 qemu-system-x86
+/usr/share/seabios/bios-256k.bin seabios
+/usr/share/qemu/linuxboot_dma.bin qemu-system-data
+/usr/share/qemu/kvmvapic.bin qemu-system-data
+/bin/busybox busybox-static
+/usr/bin/cpuid cpuid"
 
 files=$base_files
 without_recommends=
 case "${1:-}" in
 "") ;;
+demo)
+	packages=$demo
+	files=$demo_files
+	;;
 kernel)
 	packages="$packages $kernel"
 	files="$files$kernel_files"
@@ -74,7 +98,7 @@ e2e)
 	files="$files$kernel_files$e2e_files"
 	;;
 *)
-	echo "usage: install-deps.sh [kernel|e2e]" >&2
+	echo "usage: install-deps.sh [kernel|e2e|demo]" >&2
 	exit 2
 	;;
 esac
@@ -112,7 +136,9 @@ fi
 # it, and installing that would also install and, under systemd, start a
 # Prometheus server and node_exporter: unpack the one tool instead.
 tools=${EXITSTAT_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/exitstat/tools}
-if [ -z "${EXITSTAT_DEPS_ROOT:-}" ] && ! command -v promtool >/dev/null &&
+needs_promtool=true
+[ "${1:-}" != demo ] || needs_promtool=false
+if $needs_promtool && [ -z "${EXITSTAT_DEPS_ROOT:-}" ] && ! command -v promtool >/dev/null &&
 	[ ! -x "$tools/promtool" ]; then
 	echo "install-deps: unpacking promtool from Debian's prometheus package into $tools" >&2
 	dl=$(mktemp -d)
@@ -128,7 +154,7 @@ fi
 
 # readlink -e resolves every link, so a dangling one counts as missing.
 files_root=${EXITSTAT_DEPS_ROOT:-}
-if [ -z "$files_root" ] && ! command -v promtool >/dev/null &&
+if $needs_promtool && [ -z "$files_root" ] && ! command -v promtool >/dev/null &&
 	[ ! -x "$tools/promtool" ]; then
 	echo "install-deps: promtool is missing: unpack it from the Debian package prometheus into $tools" >&2
 	exit 1

@@ -38,6 +38,14 @@ rm "$fake/usr/src/linux-source-6.12.tar.xz"
 run_deps kernel
 expect_error "a missing kernel source tarball is named" 1 "linux-source-6.12.tar.xz is missing.*linux-source-6.12$"
 
+# The demo's set: no Bochs, no second kernel series, no test tools.
+rm "$fake/usr/bin/valgrind"
+run_deps demo
+check "demo mode does not need Bochs, 6.12's source or valgrind" eval 'status_is 0 && stderr_empty'
+rm "$fake/usr/bin/qemu-system-x86_64"
+run_deps demo
+expect_error "demo mode needs QEMU, and names it" 1 "qemu-system-x86_64 is missing.*qemu-system-x86$"
+
 run_deps bogus
 expect_error "an unknown mode is a usage error" 2 "usage: install-deps.sh"
 summary
