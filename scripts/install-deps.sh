@@ -31,7 +31,7 @@ e2e="qemu-system-x86 busybox-static bochs bochsbios vgabios
 # put a kernel's headers and a /lib/modules entry on this machine.
 e2e_without_recommends="dkms"
 
-demo="gcc make pkg-config libncurses-dev jq bc bison flex libelf-dev libssl-dev cpio
+demo="gcc libc6-dev make pkg-config libncurses-dev jq bc bison flex libelf-dev libssl-dev cpio
 	xz-utils perl git gcc-12 pahole kmod linux-source-6.1 qemu-system-x86
 	busybox-static cpuid"
 

@@ -9,6 +9,10 @@
 # same DKMS source and the same installer build checks those instead of
 # building again (E2E_DKMS_REBUILD=1 builds anyway).
 set -eu
+# kmod's depmod, modinfo and modprobe are in /sbin, which a user's PATH
+# lacks on Debian.
+PATH=$PATH:/usr/sbin:/sbin
+export PATH
 SUITE=dkms
 . "$(dirname "$0")/../lib.sh"
 project=$(cd "$here/../.." && pwd)
@@ -61,8 +65,8 @@ else
 	started=$(date +%s)
 	dkms_ build -m exitstat -v "$version" -k "$release" --kernelsourcedir "$headers"
 	echo "dkms build took $(($(date +%s) - started)) s" >&2
-	check "dkms build for the stock $release headers" status_is 0 ||
-		tail -n 20 "$log" 2>/dev/null || true
+	check "dkms build for the stock $release headers" status_is 0
+	[ "$status" -eq 0 ] || tail -n 20 "$log" 2>/dev/null || true
 	dkms_built=$tree/exitstat/$version/$release/x86_64/module
 	if [ "$status" -eq 0 ]; then
 		rm -rf "$kept"

@@ -23,6 +23,10 @@
 #   modules, one boot, and what exitstat shows in the nested guest; no
 #   kernel is built.
 set -eu
+# kmod's depmod, modinfo and modprobe are in /sbin, which a user's PATH
+# lacks on Debian.
+PATH=$PATH:/usr/sbin:/sbin
+export PATH
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 SUITE=e2e
@@ -114,13 +118,14 @@ demo)
 	images_dir=$(dirname "$stock_root")/demo-images
 	# Built again only when something they are made of changed.
 	images_key=$(cat "$here"/images.sh "$here"/l1-init.sh "$here"/l2-init.sh \
-		"$here"/*.c "$root"/Makefile "$root"/src/*.c "$root"/include/*.h \
+		"$here"/stock-initramfs.sh "$here"/e2e.sh "$here"/*.c "$root"/Makefile "$root"/src/*.c "$root"/include/*.h \
 		"$stock_vmlinuz" "$stock_modules"/*.ko /bin/busybox /usr/bin/cpuid \
 		/usr/bin/qemu-system-x86_64 | sha256sum)
 	if [ "$(cat "$images_dir/key" 2>/dev/null)" != "$images_key" ] ||
 		[ ! -f "$images_dir/s1.gz" ]; then
 		step "building the initramfs images"
-		"$here/images.sh" "$images_dir" "$stock_vmlinuz" "" 2>"$logs/images-demo.log"
+		"$here/images.sh" "$images_dir" "$stock_vmlinuz" "" 2>"$logs/images-demo.log" ||
+			{ tail -n 20 "$logs/images-demo.log"; echo "demo: the initramfs images could not be built"; exit 1; }
 		stock_initrd "$images_dir" >/dev/null
 		echo "$images_key" >"$images_dir/key"
 	fi

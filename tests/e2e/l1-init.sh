@@ -20,9 +20,10 @@ if [ -d "/lib/modules/$(uname -r)" ]; then
 	*) vendor=kvm_amd ;;
 	esac
 	modprobe "$vendor"
+	loaded=$?
 	# On a line of its own: the console's escape codes may precede it.
 	echo
-	echo "@@MODULES $? $vendor release=$(uname -r) kvm=$(modprobe -D kvm 2>/dev/null | grep -o '[^ ]*/kvm\.ko' | head -1) taint=$(cat /sys/module/kvm/taint 2>/dev/null)"
+	echo "@@MODULES $loaded $vendor release=$(uname -r) kvm=$(modprobe -D kvm 2>/dev/null | grep -o '[^ ]*/kvm\.ko' | head -1) taint=$(cat /sys/module/kvm/taint 2>/dev/null)"
 fi
 # virt: the CPU's virtualization, vmx (kvm_intel) or svm (kvm_amd).
 echo "@@L1 up steps=$steps param=$(cat /sys/module/kvm/parameters/exit_stats 2>/dev/null || echo none)" \

@@ -8,6 +8,10 @@
 # MODULES-DIR the modules built for RELEASE.  Concatenated after another
 # initramfs (cat a.gz OUTPUT.gz), the kernel unpacks both.
 set -eu
+# kmod's depmod, modinfo and modprobe are in /sbin, which a user's PATH
+# lacks on Debian.
+PATH=$PATH:/usr/sbin:/sbin
+export PATH
 out=$1
 root=$2
 release=$3
