@@ -40,8 +40,10 @@
 #   2  usage error
 #   3  refused: another upload, a changed configuration, lockdown or
 #      signature enforcement; nothing was built or installed
-#   4  the patched modules did not load: they were removed again and the
-#      KVM modules loaded before were loaded again
+#   4  the patched modules did not load, or installing them failed or was
+#      interrupted (SIGINT, SIGTERM, SIGHUP) once KVM was unloaded: they
+#      were removed again and the KVM modules loaded before were loaded
+#      again
 #   5  as 4, but the KVM modules loaded before did not load again either
 set -eu
 
@@ -385,23 +387,33 @@ modprobe_() { if [ -n "$r" ]; then modprobe -d "$r" "$@"; else modprobe "$@"; fi
 depmod_() { if [ -n "$r" ]; then depmod -b "$r" -a "$release"; else depmod -a "$release"; fi; }
 loaded() { grep -q "^$1 " "$r/proc/modules" 2>/dev/null; }
 
+dest=$r/lib/modules/$release/updates/exitstat
+# The modules go in under names depmod ignores before KVM is unloaded, so
+# that a full or read-only /lib fails while the stock KVM still runs; once
+# it is unloaded, only renames are left.
+staged() { echo "$dest/.$1.exitstat-new"; }
+unstage() {
+	for module in $modules; do rm -f "$(staged "$module")"; done
+	rmdir "$dest" 2>/dev/null || true
+}
+stage_failed() {
+	unstage
+	die "cannot copy the modules into $dest (full or read-only?): nothing was installed or unloaded"
+}
+mkdir -p "$dest" || stage_failed
+for m in $modules; do
+	install -m 0644 "$work/modules/$m" "$(staged "$m")" || stage_failed
+done
+
 was_loaded=
 for m in kvm_intel kvm_amd kvm; do
 	loaded "$m" && was_loaded="$was_loaded $m"
 done
-for m in $was_loaded; do
-	# Unloading the vendor module took kvm with it.
-	loaded "$m" || continue
-	modprobe_ -r "$m" || {
-		for back in $was_loaded; do loaded "$back" || modprobe_ "$back" || true; done
-		die "cannot unload $m: stop every VM (lsmod shows what uses it), then run again. Nothing was installed"
-	}
-done
-
-dest=$r/lib/modules/$release/updates/exitstat
 # Puts the system back as it was: no patched module, and the KVM modules
 # that were loaded before loaded again (from the stock files).
 roll_back() { # WHY
+	# Finished even when the terminal goes away half-way.
+	trap '' INT TERM HUP PIPE
 	rm -rf "$dest"
 	depmod_ || true
 	for m in kvm_intel kvm_amd kvm; do loaded "$m" && modprobe_ -r "$m"; done || true
@@ -415,14 +427,28 @@ roll_back() { # WHY
 	echo "$me: $1: removed them again${was_loaded:+, stock$was_loaded loaded again}" >&2
 	exit 4
 }
+# From the first unload on, an interruption (Ctrl-C, a dropped ssh
+# session) must not leave the host without KVM or with a half-installed
+# updates/exitstat that would load at the next boot.
+trap 'roll_back "interrupted"' INT TERM HUP
+for m in $was_loaded; do
+	# Unloading the vendor module took kvm with it.
+	loaded "$m" || continue
+	modprobe_ -r "$m" || {
+		trap - INT TERM HUP
+		for back in $was_loaded; do loaded "$back" || modprobe_ "$back" || true; done
+		unstage
+		die "cannot unload $m: stop every VM (lsmod shows what uses it), then run again. Nothing was installed"
+	}
+done
 
-mkdir -p "$dest"
 for m in $modules; do
-	install -m 0644 "$work/modules/$m" "$dest/$m"
+	mv -f "$(staged "$m")" "$dest/$m" || roll_back "cannot rename the patched $m into place in $dest"
 done
 depmod_ || roll_back "depmod failed for the patched modules"
 # Both together: kvm-intel.ko and kvm-amd.ko are built against this kvm.ko.
 modprobe_ "$vendor" || roll_back "the patched $vendor did not load (dmesg says why)"
 exit_stats=$r/sys/module/kvm/parameters/exit_stats
 [ -r "$exit_stats" ] || roll_back "$vendor loaded, but not the patched kvm (no kvm.exit_stats)"
+trap - INT TERM HUP
 say "$vendor loaded with exit statistics (kvm.exit_stats=$(cat "$exit_stats"))"

@@ -74,12 +74,33 @@ fi
 grep -q '^kvm ' "$modules" || echo "kvm 1142784 0 - Live 0x0" >>"$modules"
 grep -q "^$1 " "$modules" || echo "$1 155648 0 - Live 0x0" >>"$modules"
 EOF
+# STUB_DEPMOD_SIGNAL=SIG: the first depmod sends SIG to the installer
+# (Ctrl-C, an ssh session dropped while it runs).
 cat >"$stubs/depmod" <<'EOF'
 #!/bin/sh
 echo "depmod $*" >>"$STUB_LOG"
+if [ -n "${STUB_DEPMOD_SIGNAL:-}" ] && [ ! -e "$STUB_LOG.signalled" ]; then
+	: >"$STUB_LOG.signalled"
+	kill -s "$STUB_DEPMOD_SIGNAL" "$PPID"
+fi
 exit "${STUB_DEPMOD_STATUS:-0}"
 EOF
-chmod +x "$stubs/modprobe" "$stubs/depmod"
+# STUB_FAIL_INSTALL=1: install cannot write (a full or read-only /lib);
+# STUB_FAIL_RENAME=1: mv cannot put a module in place under updates/.
+cat >"$stubs/install" <<'EOF'
+#!/bin/sh
+[ "${STUB_FAIL_INSTALL:-0}" = 0 ] || { echo "install: cannot create regular file: No space left on device" >&2; exit 1; }
+exec /usr/bin/install "$@"
+EOF
+cat >"$stubs/mv" <<'EOF'
+#!/bin/sh
+for last; do :; done
+case ${STUB_FAIL_RENAME:-0}$last in
+1*/updates/exitstat/*) echo "mv: cannot move to '$last': Read-only file system" >&2; exit 1 ;;
+esac
+exec /bin/mv "$@"
+EOF
+chmod +x "$stubs/modprobe" "$stubs/depmod" "$stubs/install" "$stubs/mv"
 STUB_LOG=$tmp/calls
 export STUB_LOG
 
@@ -102,6 +123,7 @@ run_installer() {
 	done
 	[ $# -eq 0 ] || shift
 	: >"$STUB_LOG"
+	rm -f "$STUB_LOG.signalled"
 	set +e
 	# shellcheck disable=SC2086
 	env PATH="$stubs:$PATH" EXITSTAT_MODULES_WORK="$no_build" $vars \
@@ -202,10 +224,34 @@ root=$(fake_root depmod-fails)
 run_installer "$root" EXITSTAT_MODULES_WORK="$build_work" STUB_DEPMOD_STATUS=1
 check "depmod fails: status 4, nothing left installed" eval 'status_is 4 && ! installed "$root"'
 
+# Nothing at all under updates/exitstat: not even an empty folder.
+nothing_under_updates() { [ ! -e "$1/lib/modules/$release/updates/exitstat" ]; }
+root=$(fake_root install-fails)
+run_installer "$root" EXITSTAT_MODULES_WORK="$build_work" STUB_FAIL_INSTALL=1
+check "the modules cannot be copied (full /lib): status 1 before KVM is unloaded" \
+	eval 'status_is 1 && [ ! -s "$STUB_LOG" ] && grep -q "^kvm_amd " "$root/proc/modules"'
+check "... nothing left under updates/exitstat, and the line says so" \
+	eval 'nothing_under_updates "$root" && last_err_has "cannot copy the modules into .*nothing was installed or unloaded"'
+
+root=$(fake_root rename-fails)
+run_installer "$root" EXITSTAT_MODULES_WORK="$build_work" STUB_FAIL_RENAME=1
+check "putting the modules in place fails once KVM is unloaded: status 4" status_is 4
+check "... nothing left under updates/exitstat, stock kvm_amd loaded again" \
+	eval 'nothing_under_updates "$root" && [ "$(tail -n 1 "$STUB_LOG")" = "modprobe -d $root kvm_amd" ] && grep -q "^kvm_amd " "$root/proc/modules"'
+check "... one line saying what happened" \
+	last_err_has "cannot rename the patched kvm.ko into place .*: removed them again, stock kvm_amd kvm loaded again"
+
+for signal in TERM HUP INT; do
+	root=$(fake_root "signal-$signal")
+	run_installer "$root" EXITSTAT_MODULES_WORK="$build_work" STUB_DEPMOD_SIGNAL=$signal
+	check "SIG$signal during depmod: status 4, nothing under updates/exitstat, stock kvm_amd loaded again" \
+		eval 'status_is 4 && nothing_under_updates "$root" && grep -q "^kvm_amd " "$root/proc/modules" && [ ! -e "$root/sys/module/kvm/parameters/exit_stats" ] && last_err_has "interrupted: removed them again"'
+done
+
 root=$(fake_root busy)
 run_installer "$root" EXITSTAT_MODULES_WORK="$build_work" STUB_BUSY=1
 check "KVM in use (a VM running): status 1, nothing installed" \
-	eval 'status_is 1 && ! installed "$root" && last_err_has "cannot unload kvm_amd: stop every VM"'
+	eval 'status_is 1 && nothing_under_updates "$root" && last_err_has "cannot unload kvm_amd: stop every VM"'
 
 # --- 3. the work folder -------------------------------------------------------
 root=$(fake_root work)
