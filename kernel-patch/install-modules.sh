@@ -6,7 +6,10 @@
 #
 #   install-modules.sh [OPTIONS]
 #     --build-only          build only; print the folder holding the modules
-#     --release RELEASE     the kernel to build for (default: the running one)
+#     --release RELEASE     the kernel to build for (default: the running one);
+#                           for another kernel than the running one the
+#                           modules are installed (and depmod run) but not
+#                           loaded: they load when that kernel boots
 #     --headers DIR         its headers (default: /usr/src/linux-headers-RELEASE)
 #     --output DIR          also copy the built modules into DIR
 #     --allow-other-upload  build even when linux-source-X.Y is not the same
@@ -97,6 +100,13 @@ if [ -z "$release" ]; then
 fi
 running=false
 [ -z "$r" ] && [ "$release" = "$(uname -r)" ] && running=true
+# Only the running kernel's KVM can be swapped; on another root, the
+# release its proc/ names.
+if [ -n "$r" ]; then
+	running_release=$(cat "$r/proc/sys/kernel/osrelease" 2>/dev/null || true)
+else
+	running_release=$(uname -r)
+fi
 
 series_version=$(echo "$release" | sed -n 's/^\([0-9]*\.[0-9]*\)\..*/\1/p')
 series=$here/$series_version
@@ -404,6 +414,24 @@ mkdir -p "$dest" || stage_failed
 for m in $modules; do
 	install -m 0644 "$work/modules/$m" "$(staged "$m")" || stage_failed
 done
+
+# Another kernel's modules: installed for its next boot, the running KVM
+# left alone (modprobe would load the running kernel's files).
+if [ "$release" != "$running_release" ]; then
+	not_installed() { # WHY
+		rm -rf "$dest"
+		depmod_ || true
+		die "$1: nothing was installed for $release"
+	}
+	trap 'not_installed "interrupted"' INT TERM HUP
+	for m in $modules; do
+		mv -f "$(staged "$m")" "$dest/$m" || not_installed "cannot rename $m into place in $dest"
+	done
+	depmod_ || not_installed "depmod $release failed"
+	trap - INT TERM HUP
+	say "installed in $dest: they load when $release boots (the running kernel, ${running_release:-unknown}, was left alone)"
+	exit 0
+fi
 
 was_loaded=
 for m in kvm_intel kvm_amd kvm; do

@@ -25,7 +25,7 @@ series=$(echo "$release" | sed 's/^\([0-9]*\.[0-9]*\)\..*/\1/')
 # loaded on an AMD CPU, no lockdown; prints its path.
 fake_root() {
 	f=$tmp/$1
-	mkdir -p "$f/boot" "$f/usr/src" "$f/var/lib/dpkg" "$f/proc" \
+	mkdir -p "$f/boot" "$f/usr/src" "$f/var/lib/dpkg" "$f/proc/sys/kernel" \
 		"$f/sys/kernel/security" "$f/sys/module/module/parameters" \
 		"$f/lib/modules/$release"
 	ln -s "$stock_root/boot/vmlinuz-$release" "$f/boot/"
@@ -34,6 +34,7 @@ fake_root() {
 	ln -s "$stock_root/usr/src/linux-source-$series.tar.xz" "$f/usr/src/"
 	ln -s "$stock_root/lib/modules/$release/kernel" "$f/lib/modules/$release/"
 	cp "$stock_root/var/lib/dpkg/status" "$f/var/lib/dpkg/status"
+	echo "$release" >"$f/proc/sys/kernel/osrelease"
 	printf 'processor\t: 0\nvendor_id\t: AuthenticAMD\nflags\t\t: fpu svm\n' >"$f/proc/cpuinfo"
 	printf 'kvm_amd 155648 0 - Live 0x0\nkvm 1142784 1 kvm_amd, Live 0x0\n' >"$f/proc/modules"
 	echo '[none] integrity confidentiality' >"$f/sys/kernel/security/lockdown"
@@ -205,6 +206,16 @@ check "... and it says so, with the parameter's value" last_err_has "kvm_amd loa
 cmp -s "$root/lib/modules/$release/updates/exitstat/kvm-amd.ko" "$built/kvm-amd.ko" &&
 	ok "... the installed kvm-amd.ko is the one built for the stock kernel" ||
 	fail "... the installed kvm-amd.ko is the one built for the stock kernel"
+
+root=$(fake_root not-running)
+echo 6.1.0-0-running >"$root/proc/sys/kernel/osrelease"
+modules_before=$(cat "$root/proc/modules")
+run_installer "$root" EXITSTAT_MODULES_WORK="$build_work"
+check "--release of a kernel that is not the running one: status 0, installed, depmod for it" \
+	eval 'status_is 0 && installed "$root" && [ "$(calls)" = "depmod -b $root -a $release;" ]'
+check "... the running KVM neither unloaded nor loaded" \
+	eval '[ "$(cat "$root/proc/modules")" = "$modules_before" ]'
+check "... and it says when they load" last_err_has "they load when $release boots"
 
 root=$(fake_root rollback)
 run_installer "$root" EXITSTAT_MODULES_WORK="$build_work" STUB_FAIL_OURS=1
