@@ -155,14 +155,16 @@ fi
 
 # --- same upload -----------------------------------------------------------
 
-# The version of an installed package in the system's dpkg database.
-installed_version() { # PACKAGE
+# The version of an installed package in the system's dpkg database:
+# installed, held ("hi") too, and with STATES "[iU]" also unpacked but not
+# configured (a source package whose tarball is there).
+installed_version() { # PACKAGE [STATES]
 	if [ -z "$r" ]; then
 		dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$1" 2>/dev/null
 	elif [ -d "$r/var/lib/dpkg" ]; then
 		dpkg-query --admindir="$r/var/lib/dpkg" \
 			-W -f='${db:Status-Abbrev} ${Version}\n' "$1" 2>/dev/null
-	fi | sed -n 's/^ii *//p'
+	fi | sed -n "s/^[hi]${2:-i} *//p"
 }
 
 # A bzImage names its build in its setup header, the string `uname -v`
@@ -193,7 +195,7 @@ if [ -z "$kernel_upload" ]; then
 	kernel_upload=$(installed_version "linux-headers-$release")
 	kernel_from=linux-headers-$release
 fi
-source_upload=$(installed_version "$pkg")
+source_upload=$(installed_version "$pkg" "[iU]")
 headers_upload=$(installed_version "linux-headers-$release")
 
 if [ -z "$kernel_upload" ] || [ -z "$source_upload" ]; then

@@ -178,6 +178,19 @@ run_installer "$root" -- --allow-other-upload
 check "--allow-other-upload: a warning, then the next check (lockdown) decides" \
 	eval 'status_is 3 && stderr_has "warning: linux-source-$series is 6.1.0-0-older" && last_err_has "locked down"'
 
+for state in "hold ok installed" "install ok unpacked"; do
+	root=$(fake_root "source-$state")
+	sed -i "s/^Status: .*/Status: $state/" "$root/var/lib/dpkg/status"
+	run_installer "$root" EXITSTAT_MODULES_WORK="$build_work" -- --build-only
+	check "linux-source-$series '$state': its upload is taken, the build goes on" \
+		eval 'status_is 0 && stderr_has "already built"'
+done
+root=$(fake_root source-config-files)
+sed -i "s/^Status: .*/Status: deinstall ok config-files/" "$root/var/lib/dpkg/status"
+run_installer "$root" -- --build-only
+check "linux-source-$series removed (config-files only): refused as not installed" \
+	eval 'status_is 3 && last_err_has "cannot tell its upload"'
+
 root=$(fake_root no-source-record)
 : >"$root/var/lib/dpkg/status"
 run_installer "$root" -- --build-only

@@ -36,7 +36,9 @@ say() { echo "stock-kernel: $* ($(($(date +%s) - started)) s)" >&2; }
 die() { echo "stock-kernel: $*" >&2; exit 1; }
 
 src_pkg=linux-source-$series
-upload=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$src_pkg" 2>/dev/null | sed -n 's/^ii *//p')
+# Held ("hi") counts as installed; so does unpacked but not configured
+# ("iU"): its tarball is there.
+upload=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$src_pkg" 2>/dev/null | sed -n 's/^[hi][iU] *//p')
 [ -n "$upload" ] || die "$src_pkg is not installed: run scripts/install-deps.sh kernel"
 command -v modinfo >/dev/null || die "modinfo is missing: run scripts/install-deps.sh e2e (kmod)"
 
