@@ -31,7 +31,10 @@
 #   (another compiler, binutils or pahole than Debian's): the modules would
 #   not match the kernel;
 # - a kernel that is locked down (Secure Boot) or enforces module
-#   signatures: the unsigned modules could not load.
+#   signatures: the unsigned modules could not load;
+# - another kvm.ko, kvm-intel.ko or kvm-amd.ko under
+#   /lib/modules/RELEASE/updates/ (an older DKMS build, say): depmod
+#   ranks it with ours, and which one loads would be chance.
 # It builds in ${EXITSTAT_MODULES_WORK:-~/.cache/exitstat/modules-RELEASE},
 # deletes there only what it made itself (the folder carries a marker), and
 # keeps the build: a second run with nothing changed does not rebuild.
@@ -41,8 +44,9 @@
 #   0  built (and installed and loaded)
 #   1  something is missing or failed; nothing was installed
 #   2  usage error
-#   3  refused: another upload, a changed configuration, lockdown or
-#      signature enforcement; nothing was built or installed
+#   3  refused: another upload, a changed configuration, lockdown,
+#      signature enforcement, or another kvm*.ko under
+#      /lib/modules/RELEASE/updates/; nothing was built or installed
 #   4  the patched modules did not load, or installing them failed or was
 #      interrupted (SIGINT, SIGTERM, SIGHUP) once KVM was unloaded: they
 #      were removed again and the KVM modules loaded before were loaded
@@ -230,6 +234,16 @@ if ! $build_only; then
 	if [ -r "$sig_enforce" ] && [ "$(cat "$sig_enforce")" = Y ]; then
 		refuse "the kernel enforces module signatures (module.sig_enforce): it loads no unsigned module. Use make dkms-install (DKMS signs them; enroll its key: mokutil --import /var/lib/dkms/mok.pub), or sign a --build-only build with a key it trusts. Nothing was changed"
 	fi
+	# A module elsewhere under updates/ has the same depmod priority as
+	# updates/exitstat: directory order would pick one, and a rollback
+	# could "restore" a patched one.  (Under DKMS the installer only
+	# builds: DKMS itself puts its modules there.)
+	rival=$(find "$r/lib/modules/$release/updates" \
+		-path "$r/lib/modules/$release/updates/exitstat" -prune -o \
+		\( -name 'kvm.ko*' -o -name 'kvm-intel.ko*' -o -name 'kvm-amd.ko*' \) -print 2>/dev/null | head -n 1)
+	if [ -n "$rival" ]; then
+		refuse "${rival#"$r"} would compete with the patched modules (same depmod priority): remove it first (from DKMS: 'dkms status' names it, then 'dkms remove exitstat/VERSION --all', or that module's name; otherwise delete it and run 'depmod -a $release'). Nothing was changed"
+	fi
 	vendor_id=$(sed -n 's/^vendor_id[[:space:]]*:[[:space:]]*//p' "$r/proc/cpuinfo" | head -n 1)
 	# The vendor, not the svm flag: an AMD host with SVM off in its
 	# firmware has no svm flag and is still no Intel host.
@@ -396,6 +410,13 @@ fi
 
 # On another root, the module tools work on that root's files.
 modprobe_() { if [ -n "$r" ]; then modprobe -d "$r" "$@"; else modprobe "$@"; fi; }
+modinfo_() { if [ -n "$r" ]; then modinfo -b "$r" -k "$release" "$@"; else modinfo -k "$release" "$@"; fi; }
+# The file modprobe will take for kvm, as depmod ranked them; empty when
+# it is ours.
+kvm_elsewhere() {
+	kvm_file=$(modinfo_ -n kvm 2>/dev/null) || kvm_file="no kvm.ko at all"
+	case $kvm_file in "$dest"/kvm.ko*) ;; *) echo "$kvm_file" ;; esac
+}
 depmod_() { if [ -n "$r" ]; then depmod -b "$r" -a "$release"; else depmod -a "$release"; fi; }
 loaded() { grep -q "^$1 " "$r/proc/modules" 2>/dev/null; }
 
@@ -430,6 +451,8 @@ if [ "$release" != "$running_release" ]; then
 		mv -f "$(staged "$m")" "$dest/$m" || not_installed "cannot rename $m into place in $dest"
 	done
 	depmod_ || not_installed "depmod $release failed"
+	other=$(kvm_elsewhere)
+	[ -z "$other" ] || not_installed "after depmod, kvm is $other, not the patched one in $dest"
 	trap - INT TERM HUP
 	say "installed in $dest: they load when $release boots (the running kernel, ${running_release:-unknown}, was left alone)"
 	exit 0
@@ -476,6 +499,8 @@ for m in $modules; do
 	mv -f "$(staged "$m")" "$dest/$m" || roll_back "cannot rename the patched $m into place in $dest"
 done
 depmod_ || roll_back "depmod failed for the patched modules"
+other=$(kvm_elsewhere)
+[ -z "$other" ] || roll_back "after depmod, kvm is $other, not the patched one in $dest"
 # Both together: kvm-intel.ko and kvm-amd.ko are built against this kvm.ko.
 modprobe_ "$vendor" || roll_back "the patched $vendor did not load (dmesg says why)"
 exit_stats=$r/sys/module/kvm/parameters/exit_stats

@@ -101,7 +101,21 @@ case ${STUB_FAIL_RENAME:-0}$last in
 esac
 exec /bin/mv "$@"
 EOF
-chmod +x "$stubs/modprobe" "$stubs/depmod" "$stubs/install" "$stubs/mv"
+# modinfo -b ROOT -k RELEASE -n NAME: the patched module when it is
+# installed, else the stock one, or ROOT/$STUB_MODINFO_PATH.
+cat >"$stubs/modinfo" <<'EOF'
+#!/bin/sh
+[ "$1" = -b ] && [ "$3" = -k ] && [ "$5" = -n ] || { echo "stub modinfo: not -b ROOT -k RELEASE -n NAME" >&2; exit 99; }
+dir=$2/lib/modules/$4
+if [ -n "${STUB_MODINFO_PATH:-}" ]; then
+	echo "$2/$STUB_MODINFO_PATH"
+elif [ -f "$dir/updates/exitstat/$6.ko" ]; then
+	echo "$dir/updates/exitstat/$6.ko"
+else
+	echo "$dir/kernel/arch/x86/kvm/$6.ko"
+fi
+EOF
+chmod +x "$stubs/modprobe" "$stubs/depmod" "$stubs/install" "$stubs/mv" "$stubs/modinfo"
 STUB_LOG=$tmp/calls
 export STUB_LOG
 
@@ -247,6 +261,23 @@ check "neither loads: status 5, the patched modules gone, what to do named" \
 root=$(fake_root depmod-fails)
 run_installer "$root" EXITSTAT_MODULES_WORK="$build_work" STUB_DEPMOD_STATUS=1
 check "depmod fails: status 4, nothing left installed" eval 'status_is 4 && ! installed "$root"'
+
+root=$(fake_root other-updates)
+mkdir -p "$root/lib/modules/$release/updates/dkms"
+cp "$built/kvm-amd.ko" "$root/lib/modules/$release/updates/dkms/kvm-amd.ko"
+run_installer "$root" EXITSTAT_MODULES_WORK="$build_work"
+check "a kvm-amd.ko of an older DKMS build under updates/dkms: refused (status 3), nothing done" \
+	eval 'status_is 3 && nothing_done "$root"'
+check "... the line names the file and how to remove it" \
+	last_err_has "/lib/modules/$release/updates/dkms/kvm-amd.ko would compete.*dkms remove exitstat/VERSION --all"
+run_installer "$root" EXITSTAT_MODULES_WORK="$build_work" -- --build-only
+check "... --build-only (what DKMS runs) builds all the same" eval 'status_is 0 && stderr_has "already built"'
+
+root=$(fake_root modinfo-elsewhere)
+run_installer "$root" EXITSTAT_MODULES_WORK="$build_work" STUB_MODINFO_PATH=lib/modules/$release/extra/kvm.ko
+check "after depmod kvm resolves outside updates/exitstat: status 4, nothing loaded from it, rolled back" \
+	eval 'status_is 4 && ! installed "$root" && [ "$(calls)" = "modprobe -d $root -r kvm_amd;depmod -b $root -a $release;depmod -b $root -a $release;modprobe -d $root kvm_amd;" ]'
+check "... the line names the file depmod picked" last_err_has "kvm is $root/lib/modules/$release/extra/kvm.ko, not the patched one"
 
 # Nothing at all under updates/exitstat: not even an empty folder.
 nothing_under_updates() { [ ! -e "$1/lib/modules/$release/updates/exitstat" ]; }
