@@ -392,4 +392,43 @@ PATH=$nogit EXITSTAT_MODULES_WORK=$no_build "$installer" --root "$root" --releas
 status=$?
 set -e
 expect_error "git missing: status 1, named with what to install" 1 "git is missing: apt-get install .*git"
+
+# --- 7. the DKMS source, from the Makefile ----------------------------------------
+# dkms is a stub that records its calls and keeps whether exitstat is
+# registered; the source goes into a folder of the test's.
+project=$(cd "$here/.." && pwd)
+version=$(sed -n 's/^VERSION = //p' "$project/Makefile")
+dkms_tree=$tmp/dkms-src
+dkms_source=$dkms_tree/exitstat-$version
+mkdir -p "$tmp/dkms-bin"
+cat >"$tmp/dkms-bin/dkms" <<'EOF'
+#!/bin/sh
+echo "dkms $*" >>"$STUB_LOG"
+case $1 in
+status) [ ! -e "$STUB_LOG.registered" ] || echo "exitstat/$5, 6.1.0-1-amd64, x86_64: installed" ;;
+add) : >"$STUB_LOG.registered" ;;
+remove) rm -f "$STUB_LOG.registered" ;;
+esac
+EOF
+chmod +x "$tmp/dkms-bin/dkms"
+make_dkms() { # TARGET
+	: >"$STUB_LOG"
+	set +e
+	PATH="$tmp/dkms-bin:$PATH" make -s -C "$project" "$1" DKMS_SOURCE_TREE="$dkms_tree" >"$out" 2>"$err"
+	status=$?
+	set -e
+}
+mkdir -p "$dkms_source/$series"
+echo "a patch renamed since" >"$dkms_source/$series/0001-old-name.patch"
+make_dkms dkms-source
+check "make dkms-source: a patch of an older source does not stay behind" \
+	eval 'status_is 0 && [ ! -e "$dkms_source/$series/0001-old-name.patch" ] && [ "$(ls "$dkms_source/$series")" = "$(ls "$project/kernel-patch/$series" | grep "\.patch$")" ]'
+: >"$STUB_LOG.registered"
+echo "the hash of older sources" >"$dkms_source/source.sha256"
+make_dkms dkms-install
+check "make dkms-install over a registered build of other sources: removed, added and built again" \
+	eval 'status_is 0 && [ "$(grep -v "^dkms status" "$STUB_LOG" | tr "\n" ";")" = "dkms remove -m exitstat -v $version --all;dkms add -m exitstat -v $version;dkms install -m exitstat -v $version;" ]'
+make_dkms dkms-install
+check "... run again with the same sources: nothing removed" \
+	eval 'status_is 0 && ! grep -q "^dkms remove" "$STUB_LOG" && grep -q "^dkms install" "$STUB_LOG"'
 summary
