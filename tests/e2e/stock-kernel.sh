@@ -80,11 +80,15 @@ kbuild=$(depend linux-kbuild-)
 	die "linux-headers-$abi $upload names no common headers or linux-kbuild in its Depends: '$headers_depends'"
 packages="linux-image-$abi linux-headers-$abi $common $kbuild"
 
+# A new Debian upload can keep the ABI: the debs and the root are this
+# upload's only when their names and stamp say so.
+upload_in_name=$(echo "$upload" | sed 's/:/%3a/g')
 have_debs() {
 	for p in $packages; do
-		ls "$debs/${p}_"*.deb >/dev/null 2>&1 || return 1
+		ls "$debs/${p}_${upload_in_name}_"*.deb >/dev/null 2>&1 || return 1
 	done
 }
+downloaded=false
 if ! have_debs; then
 	say "downloading $packages ($upload)"
 	rm -rf "$debs.part"
@@ -102,21 +106,30 @@ if ! have_debs; then
 	fi
 	rm -rf "$debs"
 	mv "$debs.part" "$debs"
+	downloaded=true
 	say "downloaded $(du -sh "$debs" | cut -f 1)"
 fi
 
 # The root is the system a user has: the stock packages unpacked, plus the
 # installed source package, recorded in the root's dpkg database as it is
 # in this machine's.
-if [ ! -f "$root/.unpacked" ]; then
-	say "unpacking into $root"
+# .unpacked holds the upload unpacked.  An empty one is an older script's,
+# which never replaced its debs: the root is theirs, and they are this
+# upload's unless they were downloaded just now.
+unpacked=$(cat "$root/.unpacked" 2>/dev/null || echo none)
+if [ -z "$unpacked" ] && ! $downloaded; then
+	echo "$upload" >"$root/.unpacked"
+	unpacked=$upload
+fi
+if [ "$unpacked" != "$upload" ]; then
+	say "unpacking $upload into $root"
 	rm -rf "$root"
 	mkdir -p "$root/usr/src" "$root/var/lib/dpkg"
 	for deb in "$debs"/*.deb; do
 		dpkg-deb -x "$deb" "$root"
 	done
 	ln -s "/usr/src/$src_pkg.tar.xz" "$root/usr/src/$src_pkg.tar.xz"
-	touch "$root/.unpacked"
+	echo "$upload" >"$root/.unpacked"
 fi
 # Written every run: an upgraded source package must show here.
 dpkg-query -s "$src_pkg" >"$root/var/lib/dpkg/status"
