@@ -42,6 +42,10 @@ upload=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$src_pkg" 2>/dev/n
 [ -n "$upload" ] || die "$src_pkg is not installed: run scripts/install-deps.sh kernel"
 command -v modinfo >/dev/null || die "modinfo is missing: run scripts/install-deps.sh e2e (kmod)"
 
+# apt-get update needs root; as a user, through sudo when there is one.
+sudo=
+[ "$(id -u)" -eq 0 ] || ! command -v sudo >/dev/null || sudo=sudo
+
 # The ABI of that upload, from the meta package of the same version; the
 # archive keeps older uploads, so the newest ABI need not be this one.
 abi_of() { # META
@@ -51,7 +55,7 @@ abi_of() { # META
 abi=$(abi_of linux-headers-amd64)
 [ -n "$abi" ] || abi=$(abi_of "linux-headers-$series-amd64")
 if [ -z "$abi" ]; then
-	apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 || true
+	$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 || true
 	abi=$(abi_of linux-headers-amd64)
 	[ -n "$abi" ] || abi=$(abi_of "linux-headers-$series-amd64")
 fi
@@ -101,7 +105,7 @@ if ! have_debs; then
 		(cd "$debs.part" && apt-get $sandbox download $(for p in $packages; do echo "$p=$upload"; done)) >&2
 	}
 	if ! fetch; then
-		apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
+		$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
 		fetch || die "cannot download $packages $upload: is the archive reachable?"
 	fi
 	rm -rf "$debs"
