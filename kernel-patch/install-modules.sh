@@ -145,8 +145,11 @@ cc_text=$(config_value CC_VERSION_TEXT "$config")
 cc=${cc_text%% *}
 [ -n "$cc" ] || die "$config names no compiler (CONFIG_CC_VERSION_TEXT)"
 deb_cc_version=$(echo "$cc_text" | sed -n 's/.*(Debian \([^)]*\)).*/\1/p')
+# Its package: 6.12 names the compiler with its triplet
+# (x86_64-linux-gnu-gcc-12), which package gcc-12 provides.
+cc_package=$(echo "$cc" | sed 's/^[a-z0-9_]*-linux-gnu-//')
 command -v "$cc" >/dev/null ||
-	die "$cc is missing: Debian built $release with $cc_text (apt-get install $cc${deb_cc_version:+=$deb_cc_version})"
+	die "$cc is missing: Debian built $release with $cc_text (apt-get install $cc_package${deb_cc_version:+=$deb_cc_version})"
 
 # A kernel configured without Rust was built where no rustc was found; a
 # rustc on this machine (rustup's, say) would change its configuration
@@ -355,7 +358,7 @@ tools_advice() {
 	if [ -n "$pahole_version" ] && [ "$pahole_version" != 0 ]; then
 		advice="$advice and pahole $((pahole_version / 100)).$((pahole_version % 100)) (package pahole)"
 	fi
-	echo "$advice: install those (apt-get install $cc${deb_cc_version:+=$deb_cc_version} binutils pahole)"
+	echo "$advice: install those (apt-get install $cc_package${deb_cc_version:+=$deb_cc_version} binutils pahole)"
 }
 
 if built; then

@@ -363,6 +363,12 @@ check "... and the compiler to install, from the configuration" \
 	last_err_has "Debian built $release with gcc-12 (Debian 12.1.0-5) 12.1.0.*apt-get install gcc-12=12.1.0-5"
 check "... the work folder carries the marker" [ -f "$tmp/work-config/.exitstat-modules-work" ]
 
+root=$(fake_root triplet-compiler)
+sed -i 's/^CONFIG_CC_VERSION_TEXT=.*/CONFIG_CC_VERSION_TEXT="x86_64-linux-gnu-gcc-99 (Debian 99.1.0-5) 99.1.0"/' "$root/boot/config-$release"
+run_installer "$root" -- --build-only
+check "a compiler named with its triplet, missing: status 1, its package named without the triplet" \
+	eval 'status_is 1 && last_err_has "x86_64-linux-gnu-gcc-99 is missing: .*(apt-get install gcc-99=99.1.0-5)"'
+
 # --- 5. the vendor from vendor_id ------------------------------------------------
 for case in "GenuineIntel vmx kvm_intel" "AuthenticAMD - kvm_amd" "HygonGenuine svm kvm_amd"; do
 	set -- $case
