@@ -35,7 +35,8 @@
 # - another kvm.ko, kvm-intel.ko or kvm-amd.ko under
 #   /lib/modules/RELEASE/updates/ (an older DKMS build, say): depmod
 #   ranks it with ours, and which one loads would be chance.
-# It builds in ${EXITSTAT_MODULES_WORK:-~/.cache/exitstat/modules-RELEASE},
+# It builds in EXITSTAT_MODULES_WORK, by default
+# ${XDG_CACHE_HOME:-~/.cache}/exitstat/modules-RELEASE,
 # deletes there only what it made itself (the folder carries a marker), and
 # keeps the build: a second run with nothing changed does not rebuild.
 # Reloading needs every VM stopped.
@@ -259,7 +260,15 @@ fi
 
 # --- the work folder --------------------------------------------------------
 
-work=${EXITSTAT_MODULES_WORK:-${XDG_CACHE_HOME:-$HOME/.cache}/exitstat/modules-$release}
+if [ -n "${EXITSTAT_MODULES_WORK:-}" ]; then
+	work=$EXITSTAT_MODULES_WORK
+else
+	# sudo -i, cron or a systemd unit may run it without HOME.
+	cache_home=${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}
+	[ -n "$cache_home" ] ||
+		die "neither HOME nor XDG_CACHE_HOME is set: set EXITSTAT_MODULES_WORK to the folder to build in"
+	work=$cache_home/exitstat/modules-$release
+fi
 case $work in /*) ;; *) work=$PWD/$work ;; esac
 marker=$work/.exitstat-modules-work
 if [ ! -f "$marker" ]; then

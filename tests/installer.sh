@@ -347,6 +347,15 @@ set -e
 check "a changed series: the tree is unpacked again" \
 	eval 'status_is 1 && stderr_has "unpacking linux-source-$series" && ! stderr_has "already built"'
 
+root=$(fake_root no-home)
+set +e
+env -u HOME -u XDG_CACHE_HOME -u EXITSTAT_MODULES_WORK PATH="$stubs:$PATH" \
+	"$installer" --root "$root" --release "$release" --build-only >"$out" 2>"$err"
+status=$?
+set -e
+expect_error "no HOME, XDG_CACHE_HOME or EXITSTAT_MODULES_WORK: status 1, what to set named" 1 \
+	"neither HOME nor XDG_CACHE_HOME is set: set EXITSTAT_MODULES_WORK"
+
 # --- 4. olddefconfig must not change the configuration -------------------------
 # Debian's configuration with another gcc's version: olddefconfig puts this
 # machine's back, which must stop the build.  Its own work folder: the

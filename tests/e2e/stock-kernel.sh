@@ -61,7 +61,9 @@ if [ -z "$abi" ]; then
 fi
 [ -n "$abi" ] || die "the archive has no linux-headers-amd64 $upload (the upload of $src_pkg): install the $src_pkg of the archive's current kernel"
 
-cache=${XDG_CACHE_HOME:-$HOME/.cache}/exitstat/stock/$abi
+cache_home=${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}
+[ -n "$cache_home" ] || die "neither HOME nor XDG_CACHE_HOME is set: set XDG_CACHE_HOME to the folder to cache the stock kernel in"
+cache=$cache_home/exitstat/stock/$abi
 mkdir -p "$cache"
 # One run at a time per kernel: the boot and the DKMS check both call this.
 exec 9>"$cache/.lock"
