@@ -54,6 +54,10 @@
 #      again
 #   5  as 4, but the KVM modules loaded before did not load again either
 set -eu
+# kmod's modprobe, depmod and modinfo are in /sbin, which Debian leaves
+# out of a normal user's PATH (and sudo may keep that PATH).
+PATH=$PATH:/usr/sbin:/sbin
+export PATH
 
 here=$(cd "$(dirname "$0")" && pwd)
 me=install-modules

@@ -395,6 +395,25 @@ run_installer "$root"
 check "an unknown vendor: status 1 before anything is done" \
 	eval 'status_is 1 && nothing_done "$root" && last_err_has "unknown CPU vendor .CentaurHauls."'
 
+# --- /sbin out of PATH, as for a normal user on Debian ---------------------------
+set +e
+env PATH=/usr/bin:/bin "$here/e2e/stock-kernel.sh" --fetch-only >"$out" 2>"$err"
+status=$?
+set -e
+check "stock-kernel.sh without /sbin in PATH finds modinfo: status 0" \
+	eval 'status_is 0 && stdout_has "^vmlinuz="'
+# Another kernel than the running one: the real depmod and modinfo run on
+# the fake root, found though PATH lacks /sbin.
+root=$(fake_root sbin)
+echo 6.1.0-0-running >"$root/proc/sys/kernel/osrelease"
+set +e
+env PATH=/usr/bin:/bin EXITSTAT_MODULES_WORK="$build_work" \
+	"$installer" --root "$root" --release "$release" >"$out" 2>"$err"
+status=$?
+set -e
+check "install-modules.sh without /sbin in PATH: the real depmod and modinfo found, installed" \
+	eval 'status_is 0 && installed "$root" && [ -s "$root/lib/modules/$release/modules.dep" ] && last_err_has "they load when $release boots"'
+
 # --- 6. git -----------------------------------------------------------------------
 nogit=$tmp/nogit
 mkdir -p "$nogit"

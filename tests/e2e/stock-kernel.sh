@@ -16,6 +16,10 @@
 #   release=ABI  upload=VERSION  root=DIR  vmlinuz=FILE  modules=DIR
 # Progress goes to stderr; a failure is one line there and status 1.
 set -eu
+# kmod's modinfo and modprobe are in /sbin, which Debian leaves out of a
+# normal user's PATH.
+PATH=$PATH:/usr/sbin:/sbin
+export PATH
 
 series=6.1
 fetch_only=false
