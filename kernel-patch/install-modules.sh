@@ -449,6 +449,7 @@ stage_failed() {
 	unstage
 	die "cannot copy the modules into $dest (full or read-only?): nothing was installed or unloaded"
 }
+trap 'unstage; die "interrupted: nothing was installed or unloaded"' INT TERM HUP
 mkdir -p "$dest" || stage_failed
 for m in $modules; do
 	install -m 0644 "$work/modules/$m" "$(staged "$m")" || stage_failed

@@ -88,8 +88,13 @@ exit "${STUB_DEPMOD_STATUS:-0}"
 EOF
 # STUB_FAIL_INSTALL=1: install cannot write (a full or read-only /lib);
 # STUB_FAIL_RENAME=1: mv cannot put a module in place under updates/.
+# STUB_INSTALL_SIGNAL=SIG: the first install sends SIG to the installer.
 cat >"$stubs/install" <<'EOF'
 #!/bin/sh
+if [ -n "${STUB_INSTALL_SIGNAL:-}" ] && [ ! -e "$STUB_LOG.signalled" ]; then
+	: >"$STUB_LOG.signalled"
+	kill -s "$STUB_INSTALL_SIGNAL" "$PPID"
+fi
 [ "${STUB_FAIL_INSTALL:-0}" = 0 ] || { echo "install: cannot create regular file: No space left on device" >&2; exit 1; }
 exec /usr/bin/install "$@"
 EOF
@@ -287,6 +292,11 @@ check "the modules cannot be copied (full /lib): status 1 before KVM is unloaded
 	eval 'status_is 1 && [ ! -s "$STUB_LOG" ] && grep -q "^kvm_amd " "$root/proc/modules"'
 check "... nothing left under updates/exitstat, and the line says so" \
 	eval 'nothing_under_updates "$root" && last_err_has "cannot copy the modules into .*nothing was installed or unloaded"'
+
+root=$(fake_root install-interrupted)
+run_installer "$root" EXITSTAT_MODULES_WORK="$build_work" STUB_INSTALL_SIGNAL=INT
+check "interrupted while copying the modules in: status 1, KVM never unloaded, nothing left" \
+	eval 'status_is 1 && [ ! -s "$STUB_LOG" ] && nothing_under_updates "$root" && last_err_has "interrupted: nothing was installed or unloaded"'
 
 root=$(fake_root rename-fails)
 run_installer "$root" EXITSTAT_MODULES_WORK="$build_work" STUB_FAIL_RENAME=1
