@@ -151,19 +151,34 @@ uninstall:
 # series (kernel-patch/dkms.conf).  DKMS_SOURCE_TREE is DKMS's source tree.
 DKMS_SOURCE_TREE ?= $(DESTDIR)/usr/src
 DKMS_SOURCE = $(DKMS_SOURCE_TREE)/exitstat-$(VERSION)
+# What DKMS builds from.  VERSION stays the same across a git pull, so the
+# source carries this hash: a registered build of other sources is removed
+# and built again rather than kept as "already installed".
+DKMS_INPUTS = kernel-patch/dkms.conf kernel-patch/install-modules.sh $(sort $(wildcard kernel-patch/*/*.patch))
+DKMS_SOURCE_HASH = $(shell cat $(DKMS_INPUTS) | sha256sum | cut -d ' ' -f 1)
 
+# Emptied first: a renamed or dropped patch must not stay behind, or the
+# next kernel's build applies both.
 dkms-source:
+	rm -rf $(DKMS_SOURCE)
 	install -m 0755 -d $(DKMS_SOURCE)/6.1 $(DKMS_SOURCE)/6.12
 	install -m 0755 kernel-patch/install-modules.sh $(DKMS_SOURCE)/
 	install -m 0644 kernel-patch/6.1/*.patch $(DKMS_SOURCE)/6.1/
 	install -m 0644 kernel-patch/6.12/*.patch $(DKMS_SOURCE)/6.12/
 	sed 's/@VERSION@/$(VERSION)/' kernel-patch/dkms.conf >$(DKMS_SOURCE)/dkms.conf
+	echo $(DKMS_SOURCE_HASH) >$(DKMS_SOURCE)/source.sha256
 
 # Registers the source, then builds and installs for the running kernel
 # when its series is supported (DKMS skips it otherwise).  The modules
 # load at the next boot, or at once after `modprobe -r kvm_intel kvm_amd
 # kvm`.
-dkms-install: dkms-source
+dkms-install:
+	if dkms status -m exitstat -v $(VERSION) | grep -q . && \
+		[ "$$(cat $(DKMS_SOURCE)/source.sha256 2>/dev/null)" != "$(DKMS_SOURCE_HASH)" ]; then \
+		echo "dkms-install: exitstat $(VERSION) is registered with other sources: removing it to build again"; \
+		dkms remove -m exitstat -v $(VERSION) --all; \
+	fi
+	$(MAKE) dkms-source
 	dkms status -m exitstat -v $(VERSION) | grep -q . || dkms add -m exitstat -v $(VERSION)
 	dkms install -m exitstat -v $(VERSION) || { status=$$?; [ $$status -eq 77 ] || exit $$status; \
 		echo "dkms-install: Linux $$(uname -r) has no series here; DKMS builds for the next 6.1 or 6.12 kernel"; }

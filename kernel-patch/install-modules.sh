@@ -6,7 +6,10 @@
 #
 #   install-modules.sh [OPTIONS]
 #     --build-only          build only; print the folder holding the modules
-#     --release RELEASE     the kernel to build for (default: the running one)
+#     --release RELEASE     the kernel to build for (default: the running one);
+#                           for another kernel than the running one the
+#                           modules are installed (and depmod run) but not
+#                           loaded: they load when that kernel boots
 #     --headers DIR         its headers (default: /usr/src/linux-headers-RELEASE)
 #     --output DIR          also copy the built modules into DIR
 #     --allow-other-upload  build even when linux-source-X.Y is not the same
@@ -28,8 +31,12 @@
 #   (another compiler, binutils or pahole than Debian's): the modules would
 #   not match the kernel;
 # - a kernel that is locked down (Secure Boot) or enforces module
-#   signatures: the unsigned modules could not load.
-# It builds in ${EXITSTAT_MODULES_WORK:-~/.cache/exitstat/modules-RELEASE},
+#   signatures: the unsigned modules could not load;
+# - another kvm.ko, kvm-intel.ko or kvm-amd.ko under
+#   /lib/modules/RELEASE/updates/ (an older DKMS build, say): depmod
+#   ranks it with ours, and which one loads would be chance.
+# It builds in EXITSTAT_MODULES_WORK, by default
+# ${XDG_CACHE_HOME:-~/.cache}/exitstat/modules-RELEASE,
 # deletes there only what it made itself (the folder carries a marker), and
 # keeps the build: a second run with nothing changed does not rebuild.
 # Reloading needs every VM stopped.
@@ -38,12 +45,19 @@
 #   0  built (and installed and loaded)
 #   1  something is missing or failed; nothing was installed
 #   2  usage error
-#   3  refused: another upload, a changed configuration, lockdown or
-#      signature enforcement; nothing was built or installed
-#   4  the patched modules did not load: they were removed again and the
-#      KVM modules loaded before were loaded again
+#   3  refused: another upload, a changed configuration, lockdown,
+#      signature enforcement, or another kvm*.ko under
+#      /lib/modules/RELEASE/updates/; nothing was built or installed
+#   4  the patched modules did not load, or installing them failed or was
+#      interrupted (SIGINT, SIGTERM, SIGHUP) once KVM was unloaded: they
+#      were removed again and the KVM modules loaded before were loaded
+#      again
 #   5  as 4, but the KVM modules loaded before did not load again either
 set -eu
+# kmod's modprobe, depmod and modinfo are in /sbin, which Debian leaves
+# out of a normal user's PATH (and sudo may keep that PATH).
+PATH=$PATH:/usr/sbin:/sbin
+export PATH
 
 here=$(cd "$(dirname "$0")" && pwd)
 me=install-modules
@@ -95,6 +109,13 @@ if [ -z "$release" ]; then
 fi
 running=false
 [ -z "$r" ] && [ "$release" = "$(uname -r)" ] && running=true
+# Only the running kernel's KVM can be swapped; on another root, the
+# release its proc/ names.
+if [ -n "$r" ]; then
+	running_release=$(cat "$r/proc/sys/kernel/osrelease" 2>/dev/null || true)
+else
+	running_release=$(uname -r)
+fi
 
 series_version=$(echo "$release" | sed -n 's/^\([0-9]*\.[0-9]*\)\..*/\1/p')
 series=$here/$series_version
@@ -129,8 +150,11 @@ cc_text=$(config_value CC_VERSION_TEXT "$config")
 cc=${cc_text%% *}
 [ -n "$cc" ] || die "$config names no compiler (CONFIG_CC_VERSION_TEXT)"
 deb_cc_version=$(echo "$cc_text" | sed -n 's/.*(Debian \([^)]*\)).*/\1/p')
+# Its package: 6.12 names the compiler with its triplet
+# (x86_64-linux-gnu-gcc-12), which package gcc-12 provides.
+cc_package=$(echo "$cc" | sed 's/^[a-z0-9_]*-linux-gnu-//')
 command -v "$cc" >/dev/null ||
-	die "$cc is missing: Debian built $release with $cc_text (apt-get install $cc${deb_cc_version:+=$deb_cc_version})"
+	die "$cc is missing: Debian built $release with $cc_text (apt-get install $cc_package${deb_cc_version:+=$deb_cc_version})"
 
 # A kernel configured without Rust was built where no rustc was found; a
 # rustc on this machine (rustup's, say) would change its configuration
@@ -143,14 +167,16 @@ fi
 
 # --- same upload -----------------------------------------------------------
 
-# The version of an installed package in the system's dpkg database.
-installed_version() { # PACKAGE
+# The version of an installed package in the system's dpkg database:
+# installed, held ("hi") too, and with STATES "[iU]" also unpacked but not
+# configured (a source package whose tarball is there).
+installed_version() { # PACKAGE [STATES]
 	if [ -z "$r" ]; then
 		dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$1" 2>/dev/null
 	elif [ -d "$r/var/lib/dpkg" ]; then
 		dpkg-query --admindir="$r/var/lib/dpkg" \
 			-W -f='${db:Status-Abbrev} ${Version}\n' "$1" 2>/dev/null
-	fi | sed -n 's/^ii *//p'
+	fi | sed -n "s/^[hi]${2:-i} *//p"
 }
 
 # A bzImage names its build in its setup header, the string `uname -v`
@@ -181,7 +207,7 @@ if [ -z "$kernel_upload" ]; then
 	kernel_upload=$(installed_version "linux-headers-$release")
 	kernel_from=linux-headers-$release
 fi
-source_upload=$(installed_version "$pkg")
+source_upload=$(installed_version "$pkg" "[iU]")
 headers_upload=$(installed_version "linux-headers-$release")
 
 if [ -z "$kernel_upload" ] || [ -z "$source_upload" ]; then
@@ -216,6 +242,16 @@ if ! $build_only; then
 	if [ -r "$sig_enforce" ] && [ "$(cat "$sig_enforce")" = Y ]; then
 		refuse "the kernel enforces module signatures (module.sig_enforce): it loads no unsigned module. Use make dkms-install (DKMS signs them; enroll its key: mokutil --import /var/lib/dkms/mok.pub), or sign a --build-only build with a key it trusts. Nothing was changed"
 	fi
+	# A module elsewhere under updates/ has the same depmod priority as
+	# updates/exitstat: directory order would pick one, and a rollback
+	# could "restore" a patched one.  (Under DKMS the installer only
+	# builds: DKMS itself puts its modules there.)
+	rival=$(find "$r/lib/modules/$release/updates" \
+		-path "$r/lib/modules/$release/updates/exitstat" -prune -o \
+		\( -name 'kvm.ko*' -o -name 'kvm-intel.ko*' -o -name 'kvm-amd.ko*' \) -print 2>/dev/null | head -n 1)
+	if [ -n "$rival" ]; then
+		refuse "${rival#"$r"} would compete with the patched modules (same depmod priority): remove it first (from DKMS: 'dkms status' names it, then 'dkms remove exitstat/VERSION --all', or that module's name; otherwise delete it and run 'depmod -a $release'). Nothing was changed"
+	fi
 	vendor_id=$(sed -n 's/^vendor_id[[:space:]]*:[[:space:]]*//p' "$r/proc/cpuinfo" | head -n 1)
 	# The vendor, not the svm flag: an AMD host with SVM off in its
 	# firmware has no svm flag and is still no Intel host.
@@ -228,7 +264,15 @@ fi
 
 # --- the work folder --------------------------------------------------------
 
-work=${EXITSTAT_MODULES_WORK:-${XDG_CACHE_HOME:-$HOME/.cache}/exitstat/modules-$release}
+if [ -n "${EXITSTAT_MODULES_WORK:-}" ]; then
+	work=$EXITSTAT_MODULES_WORK
+else
+	# sudo -i, cron or a systemd unit may run it without HOME.
+	cache_home=${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}
+	[ -n "$cache_home" ] ||
+		die "neither HOME nor XDG_CACHE_HOME is set: set EXITSTAT_MODULES_WORK to the folder to build in"
+	work=$cache_home/exitstat/modules-$release
+fi
 case $work in /*) ;; *) work=$PWD/$work ;; esac
 marker=$work/.exitstat-modules-work
 if [ ! -f "$marker" ]; then
@@ -327,7 +371,7 @@ tools_advice() {
 	if [ -n "$pahole_version" ] && [ "$pahole_version" != 0 ]; then
 		advice="$advice and pahole $((pahole_version / 100)).$((pahole_version % 100)) (package pahole)"
 	fi
-	echo "$advice: install those (apt-get install $cc${deb_cc_version:+=$deb_cc_version} binutils pahole)"
+	echo "$advice: install those (apt-get install $cc_package${deb_cc_version:+=$deb_cc_version} binutils pahole)"
 }
 
 if built; then
@@ -382,26 +426,64 @@ fi
 
 # On another root, the module tools work on that root's files.
 modprobe_() { if [ -n "$r" ]; then modprobe -d "$r" "$@"; else modprobe "$@"; fi; }
+modinfo_() { if [ -n "$r" ]; then modinfo -b "$r" -k "$release" "$@"; else modinfo -k "$release" "$@"; fi; }
+# The file modprobe will take for kvm, as depmod ranked them; empty when
+# it is ours.
+kvm_elsewhere() {
+	kvm_file=$(modinfo_ -n kvm 2>/dev/null) || kvm_file="no kvm.ko at all"
+	case $kvm_file in "$dest"/kvm.ko*) ;; *) echo "$kvm_file" ;; esac
+}
 depmod_() { if [ -n "$r" ]; then depmod -b "$r" -a "$release"; else depmod -a "$release"; fi; }
 loaded() { grep -q "^$1 " "$r/proc/modules" 2>/dev/null; }
+
+dest=$r/lib/modules/$release/updates/exitstat
+# The modules go in under names depmod ignores before KVM is unloaded, so
+# that a full or read-only /lib fails while the stock KVM still runs; once
+# it is unloaded, only renames are left.
+staged() { echo "$dest/.$1.exitstat-new"; }
+unstage() {
+	for module in $modules; do rm -f "$(staged "$module")"; done
+	rmdir "$dest" 2>/dev/null || true
+}
+stage_failed() {
+	unstage
+	die "cannot copy the modules into $dest (full or read-only?): nothing was installed or unloaded"
+}
+trap 'unstage; die "interrupted: nothing was installed or unloaded"' INT TERM HUP
+mkdir -p "$dest" || stage_failed
+for m in $modules; do
+	install -m 0644 "$work/modules/$m" "$(staged "$m")" || stage_failed
+done
+
+# Another kernel's modules: installed for its next boot, the running KVM
+# left alone (modprobe would load the running kernel's files).
+if [ "$release" != "$running_release" ]; then
+	not_installed() { # WHY
+		rm -rf "$dest"
+		depmod_ || true
+		die "$1: nothing was installed for $release"
+	}
+	trap 'not_installed "interrupted"' INT TERM HUP
+	for m in $modules; do
+		mv -f "$(staged "$m")" "$dest/$m" || not_installed "cannot rename $m into place in $dest"
+	done
+	depmod_ || not_installed "depmod $release failed"
+	other=$(kvm_elsewhere)
+	[ -z "$other" ] || not_installed "after depmod, kvm is $other, not the patched one in $dest"
+	trap - INT TERM HUP
+	say "installed in $dest: they load when $release boots (the running kernel, ${running_release:-unknown}, was left alone)"
+	exit 0
+fi
 
 was_loaded=
 for m in kvm_intel kvm_amd kvm; do
 	loaded "$m" && was_loaded="$was_loaded $m"
 done
-for m in $was_loaded; do
-	# Unloading the vendor module took kvm with it.
-	loaded "$m" || continue
-	modprobe_ -r "$m" || {
-		for back in $was_loaded; do loaded "$back" || modprobe_ "$back" || true; done
-		die "cannot unload $m: stop every VM (lsmod shows what uses it), then run again. Nothing was installed"
-	}
-done
-
-dest=$r/lib/modules/$release/updates/exitstat
 # Puts the system back as it was: no patched module, and the KVM modules
 # that were loaded before loaded again (from the stock files).
 roll_back() { # WHY
+	# Finished even when the terminal goes away half-way.
+	trap '' INT TERM HUP PIPE
 	rm -rf "$dest"
 	depmod_ || true
 	for m in kvm_intel kvm_amd kvm; do loaded "$m" && modprobe_ -r "$m"; done || true
@@ -415,14 +497,30 @@ roll_back() { # WHY
 	echo "$me: $1: removed them again${was_loaded:+, stock$was_loaded loaded again}" >&2
 	exit 4
 }
+# From the first unload on, an interruption (Ctrl-C, a dropped ssh
+# session) must not leave the host without KVM or with a half-installed
+# updates/exitstat that would load at the next boot.
+trap 'roll_back "interrupted"' INT TERM HUP
+for m in $was_loaded; do
+	# Unloading the vendor module took kvm with it.
+	loaded "$m" || continue
+	modprobe_ -r "$m" || {
+		trap - INT TERM HUP
+		for back in $was_loaded; do loaded "$back" || modprobe_ "$back" || true; done
+		unstage
+		die "cannot unload $m: stop every VM (lsmod shows what uses it), then run again. Nothing was installed"
+	}
+done
 
-mkdir -p "$dest"
 for m in $modules; do
-	install -m 0644 "$work/modules/$m" "$dest/$m"
+	mv -f "$(staged "$m")" "$dest/$m" || roll_back "cannot rename the patched $m into place in $dest"
 done
 depmod_ || roll_back "depmod failed for the patched modules"
+other=$(kvm_elsewhere)
+[ -z "$other" ] || roll_back "after depmod, kvm is $other, not the patched one in $dest"
 # Both together: kvm-intel.ko and kvm-amd.ko are built against this kvm.ko.
 modprobe_ "$vendor" || roll_back "the patched $vendor did not load (dmesg says why)"
 exit_stats=$r/sys/module/kvm/parameters/exit_stats
 [ -r "$exit_stats" ] || roll_back "$vendor loaded, but not the patched kvm (no kvm.exit_stats)"
+trap - INT TERM HUP
 say "$vendor loaded with exit statistics (kvm.exit_stats=$(cat "$exit_stats"))"

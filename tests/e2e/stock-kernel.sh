@@ -16,6 +16,10 @@
 #   release=ABI  upload=VERSION  root=DIR  vmlinuz=FILE  modules=DIR
 # Progress goes to stderr; a failure is one line there and status 1.
 set -eu
+# kmod's modinfo and modprobe are in /sbin, which Debian leaves out of a
+# normal user's PATH.
+PATH=$PATH:/usr/sbin:/sbin
+export PATH
 
 series=6.1
 fetch_only=false
@@ -36,9 +40,15 @@ say() { echo "stock-kernel: $* ($(($(date +%s) - started)) s)" >&2; }
 die() { echo "stock-kernel: $*" >&2; exit 1; }
 
 src_pkg=linux-source-$series
-upload=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$src_pkg" 2>/dev/null | sed -n 's/^ii *//p')
+# Held ("hi") counts as installed; so does unpacked but not configured
+# ("iU"): its tarball is there.
+upload=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$src_pkg" 2>/dev/null | sed -n 's/^[hi][iU] *//p')
 [ -n "$upload" ] || die "$src_pkg is not installed: run scripts/install-deps.sh kernel"
 command -v modinfo >/dev/null || die "modinfo is missing: run scripts/install-deps.sh e2e (kmod)"
+
+# apt-get update needs root; as a user, through sudo when there is one.
+sudo=
+[ "$(id -u)" -eq 0 ] || ! command -v sudo >/dev/null || sudo=sudo
 
 # The ABI of that upload, from the meta package of the same version; the
 # archive keeps older uploads, so the newest ABI need not be this one.
@@ -49,13 +59,15 @@ abi_of() { # META
 abi=$(abi_of linux-headers-amd64)
 [ -n "$abi" ] || abi=$(abi_of "linux-headers-$series-amd64")
 if [ -z "$abi" ]; then
-	apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 || true
+	$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 || true
 	abi=$(abi_of linux-headers-amd64)
 	[ -n "$abi" ] || abi=$(abi_of "linux-headers-$series-amd64")
 fi
 [ -n "$abi" ] || die "the archive has no linux-headers-amd64 $upload (the upload of $src_pkg): install the $src_pkg of the archive's current kernel"
 
-cache=${XDG_CACHE_HOME:-$HOME/.cache}/exitstat/stock/$abi
+cache_home=${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}
+[ -n "$cache_home" ] || die "neither HOME nor XDG_CACHE_HOME is set: set XDG_CACHE_HOME to the folder to cache the stock kernel in"
+cache=$cache_home/exitstat/stock/$abi
 mkdir -p "$cache"
 # One run at a time per kernel: the boot and the DKMS check both call this.
 exec 9>"$cache/.lock"
@@ -78,11 +90,15 @@ kbuild=$(depend linux-kbuild-)
 	die "linux-headers-$abi $upload names no common headers or linux-kbuild in its Depends: '$headers_depends'"
 packages="linux-image-$abi linux-headers-$abi $common $kbuild"
 
+# A new Debian upload can keep the ABI: the debs and the root are this
+# upload's only when their names and stamp say so.
+upload_in_name=$(echo "$upload" | sed 's/:/%3a/g')
 have_debs() {
 	for p in $packages; do
-		ls "$debs/${p}_"*.deb >/dev/null 2>&1 || return 1
+		ls "$debs/${p}_${upload_in_name}_"*.deb >/dev/null 2>&1 || return 1
 	done
 }
+downloaded=false
 if ! have_debs; then
 	say "downloading $packages ($upload)"
 	rm -rf "$debs.part"
@@ -95,26 +111,35 @@ if ! have_debs; then
 		(cd "$debs.part" && apt-get $sandbox download $(for p in $packages; do echo "$p=$upload"; done)) >&2
 	}
 	if ! fetch; then
-		apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
+		$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
 		fetch || die "cannot download $packages $upload: is the archive reachable?"
 	fi
 	rm -rf "$debs"
 	mv "$debs.part" "$debs"
+	downloaded=true
 	say "downloaded $(du -sh "$debs" | cut -f 1)"
 fi
 
 # The root is the system a user has: the stock packages unpacked, plus the
 # installed source package, recorded in the root's dpkg database as it is
 # in this machine's.
-if [ ! -f "$root/.unpacked" ]; then
-	say "unpacking into $root"
+# .unpacked holds the upload unpacked.  An empty one is an older script's,
+# which never replaced its debs: the root is theirs, and they are this
+# upload's unless they were downloaded just now.
+unpacked=$(cat "$root/.unpacked" 2>/dev/null || echo none)
+if [ -z "$unpacked" ] && ! $downloaded; then
+	echo "$upload" >"$root/.unpacked"
+	unpacked=$upload
+fi
+if [ "$unpacked" != "$upload" ]; then
+	say "unpacking $upload into $root"
 	rm -rf "$root"
 	mkdir -p "$root/usr/src" "$root/var/lib/dpkg"
 	for deb in "$debs"/*.deb; do
 		dpkg-deb -x "$deb" "$root"
 	done
 	ln -s "/usr/src/$src_pkg.tar.xz" "$root/usr/src/$src_pkg.tar.xz"
-	touch "$root/.unpacked"
+	echo "$upload" >"$root/.unpacked"
 fi
 # Written every run: an upgraded source package must show here.
 dpkg-query -s "$src_pkg" >"$root/var/lib/dpkg/status"
