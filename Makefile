@@ -101,7 +101,8 @@ check-e2e: tests/exitstat-sim
 bench-kernel:
 	tests/e2e/e2e.sh bench
 
-# The main job here: the same chain, showing what exitstat sees.
+# The main job here: Debian's own kernel with the installer's modules,
+# under QEMU's SVM, and what exitstat sees in a nested guest.
 demo:
 	tests/e2e/e2e.sh demo
 
