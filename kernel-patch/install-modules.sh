@@ -455,6 +455,17 @@ for m in $modules; do
 	install -m 0644 "$work/modules/$m" "$(staged "$m")" || stage_failed
 done
 
+# Renames the staged modules into place and runs depmod, which must then
+# find the patched kvm; on any failure calls FAIL (a function) with why.
+put_in_place() { # FAIL
+	for m in $modules; do
+		mv -f "$(staged "$m")" "$dest/$m" || "$1" "cannot rename the patched $m into place in $dest"
+	done
+	depmod_ || "$1" "depmod $release failed"
+	other=$(kvm_elsewhere)
+	[ -z "$other" ] || "$1" "after depmod, kvm is $other, not the patched one in $dest"
+}
+
 # Another kernel's modules: installed for its next boot, the running KVM
 # left alone (modprobe would load the running kernel's files).
 if [ "$release" != "$running_release" ]; then
@@ -464,12 +475,7 @@ if [ "$release" != "$running_release" ]; then
 		die "$1: nothing was installed for $release"
 	}
 	trap 'not_installed "interrupted"' INT TERM HUP
-	for m in $modules; do
-		mv -f "$(staged "$m")" "$dest/$m" || not_installed "cannot rename $m into place in $dest"
-	done
-	depmod_ || not_installed "depmod $release failed"
-	other=$(kvm_elsewhere)
-	[ -z "$other" ] || not_installed "after depmod, kvm is $other, not the patched one in $dest"
+	put_in_place not_installed
 	trap - INT TERM HUP
 	say "installed in $dest: they load when $release boots (the running kernel, ${running_release:-unknown}, was left alone)"
 	exit 0
@@ -512,12 +518,7 @@ for m in $was_loaded; do
 	}
 done
 
-for m in $modules; do
-	mv -f "$(staged "$m")" "$dest/$m" || roll_back "cannot rename the patched $m into place in $dest"
-done
-depmod_ || roll_back "depmod failed for the patched modules"
-other=$(kvm_elsewhere)
-[ -z "$other" ] || roll_back "after depmod, kvm is $other, not the patched one in $dest"
+put_in_place roll_back
 # Both together: kvm-intel.ko and kvm-amd.ko are built against this kvm.ko.
 modprobe_ "$vendor" || roll_back "the patched $vendor did not load (dmesg says why)"
 exit_stats=$r/sys/module/kvm/parameters/exit_stats
