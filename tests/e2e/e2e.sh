@@ -69,10 +69,13 @@ prepare() {
 				INSTALL_HDR_PATH="$base/headers" >/dev/null
 		fi
 		selftest=$base/e2e-selftests/x86_64/exit_stats_test
+		# KVM's own test of the binary statistics too: the series adds
+		# two arrays to them.
 		make -s -C "$src/tools/testing/selftests/kvm" \
 			OUTPUT="$base/e2e-selftests" \
 			LINUX_HDR_PATH="$base/headers/include/" LDFLAGS=-static \
-			"$selftest" >"$logs/selftest-build-$version.log" 2>&1 ||
+			"$selftest" "$base/e2e-selftests/kvm_binary_stats_test" \
+			>"$logs/selftest-build-$version.log" 2>&1 ||
 			{ tail -20 "$logs/selftest-build-$version.log"; exit 1; }
 		;;
 	esac
@@ -216,8 +219,8 @@ cpuid_checks() {
 		eval '[ "$(block_status "$log" cpuid)" = 0 ] && cjq "\$c | length == 20"'
 	check "$label: cpuid reads the EXST signature" \
 		cjq '$c | read(1342177276; 0) | length == 1 and .[0].edx == 1414748229'
-	check "$label: cpuid: 35, 82, 86 and 65536 undefined on both leaves" \
-		cjq "[$exits, $cycles] | all(. as \$l | [35, 82, 86, 65536] | all(. as \$r | \$c | read(\$l; \$r) | length == 1 and (.[0] | undefined)))"
+	check "$label: cpuid: 35, 82, 86 and 131072 undefined on both leaves" \
+		cjq "[$exits, $cycles] | all(. as \$l | [35, 82, 86, 131072] | all(. as \$r | \$c | read(\$l; \$r) | length == 1 and (.[0] | undefined)))"
 	check "$label: cpuid: 5, defined and unhandled, all zero on both leaves" \
 		cjq "\$c | (read($exits; 5) + read($cycles; 5)) | length == 2 and all(zero)"
 	check "$label: cpuid: 81 and 85 are not marked undefined" \
@@ -285,8 +288,44 @@ nested_checks() {
 	cpuid_checks "$label" "$log"
 }
 
+# host_checks LABEL LOG: what the first guest, the nested guest's host,
+# read of it while it sat idle between two exitstat readings of its own
+# (tests/e2e/l1-init.sh, host_reads): the VM's and each vCPU's debugfs
+# exit_stats, QEMU's query-stats, and exitstat --host.  Reason 10 counts
+# only CPUIDs, and none run in that window: the host's figures for it are
+# exact, strictly between the guest's before and after.
+host_checks() {
+	local label=$1 log=$2 vm=$tmp/hostvm.txt qmp=$tmp/qmpstats.json
+	block "$log" hostvm out >"$vm"
+	block "$log" qmpstats out >"$qmp"
+	host10() { awk '$1 == 10 { print $2 }' "$vm"; }
+	check "$label: the host read the nested VM in the quiet window" \
+		grep -q "^@@HOSTREAD [0-9]*-[0-9]*$" "$log"
+	check "$label: debugfs exit_stats: version, total, reasons in order" \
+		eval '[ "$(block_status "$log" hostvm)" = 0 ] && awk "NR == 1 { ok = \$0 == \"exitstat 1\" } NR == 2 { ok = ok && \$1 == \"total\" && NF == 3 } NR > 2 { ok = ok && NF == 3 && \$1 + 0 > last; last = \$1 } END { exit !(ok && NR > 10) }" "$vm"'
+	check "$label: debugfs: reason 10 lies strictly between the guest's readings" \
+		eval 'b=$(block "$log" hostbefore out | jq ".reasons[0].exits"); a=$(block "$log" hostafter out | jq ".reasons[0].exits"); h=$(host10); echo "    guest $b, host $h, guest $a"; [ "$b" -lt "$h" ] && [ "$h" -lt "$a" ]'
+	check "$label: debugfs: the vCPUs' files add up to the VM's for reason 10" \
+		eval 'v=$(block "$log" hostvcpus out | awk "\$1 == 10 { s += \$2; n++ } END { if (n == 2) print s }"); [ "$v" = "$(host10)" ]'
+	check "$label: query-stats: exits_by_reason and exit_cycles_by_reason, 87 values, per vCPU" \
+		jq -e '[.return[] | select(.provider == "kvm") | .stats | map(select(.name == "exits_by_reason" or .name == "exit_cycles_by_reason") | .value | length)] | length == 2 and all(. == [87, 87])' "$qmp"
+	check "$label: query-stats: reason 10 of each vCPU is what its debugfs file says" \
+		eval 'q=$(jq -r "[.return[] | .stats[] | select(.name == \"exits_by_reason\") | .value[10]] | sort | map(tostring) | join(\" \")" "$qmp"); d=$(block "$log" hostvcpus out | awk "\$1 == 10 { print \$2 }" | sort -n | tr "\n" " " | sed "s/ $//"); echo "    query-stats $q, debugfs $d"; [ -n "$q" ] && [ "$q" = "$d" ]'
+	check "$label: query-stats: CPUID cycles counted" \
+		jq -e '[.return[] | .stats[] | select(.name == "exit_cycles_by_reason") | .value[10]] | add > 0' "$qmp"
+	check "$label: exitstat --host reads the same reason 10 as debugfs" \
+		eval '[ "$(block_status "$log" hostall)" = 0 ] && [ "$(block "$log" hostall out | jq ".reasons[] | select(.reason == 10) | .exits")" = "$(host10)" ]'
+	check "$label: exitstat --host PID reads the same" \
+		eval '[ "$(block_status "$log" hostpid)" = 0 ] && [ "$(block "$log" hostpid out | jq ".reasons[] | select(.reason == 10) | .exits")" = "$(host10)" ]'
+	check "$label: exitstat --host: parts add up to the total" \
+		bjq "$log" hostall '.[0] | .total.exits == ([.reasons[].exits] | add) + .other.exits'
+}
+
 # roundtrip LOG: "min mean" of the minimal VMM's measurement in LOG.
-roundtrip() { sed -n 's/^@@ROUNDTRIP min \([0-9]*\) mean \([0-9.]*\) .*/\1 \2/p' "$1" | tail -1; }
+# roundtrip LOG [LEAF SUBLEAF]: the same for CPUID of that leaf (0 0).
+roundtrip() {
+	sed -n "s/^@@ROUNDTRIP min \([0-9]*\) mean \([0-9.]*\) n [0-9]* leaf ${2:-0} subleaf ${3:-0}\$/\1 \2/p" "$1" | tail -1
+}
 
 if [ "${1:-}" = bench ]; then
 	# Instructions per CPUID exit round trip, counted by Bochs.
@@ -302,6 +341,13 @@ if [ "${1:-}" = bench ]; then
 	printf "  %-28s %8s %10s\n" "unpatched" $base_rt
 	printf "  %-28s %8s %10s\n" "patched, kvm.exit_stats=0" $off
 	printf "  %-28s %8s %10s\n" "patched, kvm.exit_stats=1" $on
+	# Reading the figures costs what a CPUID exit costs, plus the sum: of
+	# one vCPU's counters, or the VM's (one vCPU here).
+	vm_read=$(roundtrip "$logs/bench-on.log" 0x4ffffffe 0xa)
+	vcpu_read=$(roundtrip "$logs/bench-on.log" 0x4ffffffe 0x1000a)
+	[ -n "$vm_read" ] && [ -n "$vcpu_read" ] || { echo "bench-kernel: no figure for the leaves' reads"; exit 1; }
+	printf "  %-28s %8s %10s\n" "read reason 10, the VM's" $vm_read
+	printf "  %-28s %8s %10s\n" "read reason 10, one vCPU's" $vcpu_read
 	set -- $on
 	on_min=$1
 	set -- $off
@@ -338,17 +384,21 @@ fi
 
 # kvm.force_emulation_prefix=1 lets the selftest run CPUID through KVM's
 # instruction emulator too (KVM_FEP), which must answer the leaves alike.
-boot patched "$patched" "e2e=selftest,nested kvm.force_emulation_prefix=1"
+boot patched "$patched" "e2e=selftest,nested,host kvm.force_emulation_prefix=1"
 log=$logs/patched.log
 out=$log
-check "patched: the host runs kvm with exit_stats on" grep -q "^@@L1 up steps=selftest,nested param=Y" "$log"
+check "patched: the host runs kvm with exit_stats on" grep -q "^@@L1 up steps=selftest,nested,host param=Y" "$log"
 check "patched: the selftest passes" grep -qx "@@SELFTEST 0" "$log"
 check "patched: the selftest ran CPUID through the emulator too" \
 	grep -q "exit_stats=Y: all checks passed, CPUID through the emulator included" "$log"
+check "patched: the selftest matched debugfs against the binary statistics" \
+	grep -q "debugfs: the VM's and each vCPU's exit_stats match the binary statistics" "$log"
+check "patched: KVM's binary statistics test passes with the two arrays" grep -qx "@@BINSTATS 0" "$log"
 nested_checks patched "$log"
+host_checks patched "$log"
 block "$log" table out >"$logs/exitstat-all.txt"
 
-boot param-off "$patched" "e2e=selftest,nested kvm.exit_stats=0 kvm.force_emulation_prefix=1"
+boot param-off "$patched" "e2e=selftest,nested,host kvm.exit_stats=0 kvm.force_emulation_prefix=1"
 log=$logs/param-off.log
 out=$log
 check "param off: kvm loaded with exit_stats=N" grep -q "^@@L1 up .* param=N" "$log"
@@ -358,6 +408,12 @@ check "param off: the emulator leaves the leaves alone too" \
 check "param off: exitstat finds no interface, status 3" \
 	eval '[ "$(block_status "$log" all1)" = 3 ] && block "$log" all1 err | grep -q "does not provide the exit-statistics CPUID leaves"'
 check "param off: no partial output" eval '[ -z "$(block "$log" all1 out)" ]'
+check "param off: exitstat --per-cpu finds no interface: status 3, one line" \
+	eval '[ "$(block_status "$log" percpu)" = 3 ] && [ "$(block "$log" percpu err | wc -l)" = 1 ] && [ -z "$(block "$log" percpu out)" ]'
+check "param off: KVM makes no exit_stats file in debugfs" \
+	eval 'grep -q "^@@HOSTREAD [0-9]*-[0-9]*$" "$log" && [ "$(block_status "$log" hostvm)" != 0 ]'
+check "param off: exitstat --host finds no figures: status 3, one line" \
+	eval '[ "$(block_status "$log" hostall)" = 3 ] && [ "$(block "$log" hostall err | wc -l)" = 1 ]'
 
 boot unpatched "$unpatched" "e2e=nested"
 log=$logs/unpatched.log
@@ -372,7 +428,7 @@ check "unpatched: exitstat finds no interface, status 3" \
 if [ "${E2E_STOCK:-1}" = 1 ]; then
 	prepare_stock
 	initrd=$(stock_initrd "$images_dir")
-	boot stock "$stock_vmlinuz" "e2e=selftest,nested kvm.force_emulation_prefix=1"
+	boot stock "$stock_vmlinuz" "e2e=selftest,nested,host kvm.force_emulation_prefix=1"
 	initrd=
 	log=$logs/stock.log
 	out=$log
@@ -388,6 +444,7 @@ if [ "${E2E_STOCK:-1}" = 1 ]; then
 	check "$label: the selftest ran CPUID through the emulator too" \
 		grep -q "exit_stats=Y: all checks passed, CPUID through the emulator included" "$log"
 	nested_checks "$label" "$log"
+	host_checks "$label" "$log"
 fi
 
 # Intel VMX, under Bochs: the selftest with the parameter on and off, a
@@ -402,6 +459,10 @@ bochs_checks() { # LABEL PREFIX
 	check "$1Bochs/VMX: the selftest ran CPUID through the emulator too" \
 		grep -q "CPUID through the emulator included" "$log"
 	check "$1Bochs/VMX: a minimal VMM's CPUID exits round-trip" eval '[ -n "$(roundtrip "$log")" ]'
+	check "$1Bochs/VMX: the selftest matched debugfs against the binary statistics" \
+		grep -q "debugfs: the VM's and each vCPU's exit_stats match the binary statistics" "$log"
+	check "$1Bochs/VMX: reading one vCPU's figures costs no more than the VM's" \
+		eval 'set -- $(roundtrip "$log" 0x4ffffffe 0xa) $(roundtrip "$log" 0x4ffffffe 0x1000a); echo "    VM-wide $1, one vCPU $3 instructions"; [ -n "${3:-}" ] && [ "$3" -le "$1" ]'
 	"$here/bochs.sh" "$patched" "$images_dir/b1.gz" "e2e=selftest kvm.exit_stats=0 kvm.force_emulation_prefix=1" "$logs/$2bochs-off.log" || true
 	log=$logs/$2bochs-off.log
 	out=$log
@@ -426,14 +487,18 @@ if [ "${E2E_612:-1}" = 1 ]; then
 	prepare 6.12 selftest
 	patched=${kernel[6.12]}
 	images_dir=${images[6.12]}
-	boot 6.12-patched "$patched" "e2e=selftest,nested kvm.force_emulation_prefix=1"
+	boot 6.12-patched "$patched" "e2e=selftest,nested,host kvm.force_emulation_prefix=1"
 	log=$logs/6.12-patched.log
 	out=$log
-	check "6.12 patched: the host runs kvm with exit_stats on" grep -q "^@@L1 up steps=selftest,nested param=Y" "$log"
+	check "6.12 patched: the host runs kvm with exit_stats on" grep -q "^@@L1 up steps=selftest,nested,host param=Y" "$log"
 	check "6.12 patched: the selftest passes" grep -qx "@@SELFTEST 0" "$log"
 	check "6.12 patched: the selftest ran CPUID through the emulator too" \
 		grep -q "exit_stats=Y: all checks passed, CPUID through the emulator included" "$log"
+	check "6.12 patched: the selftest matched debugfs against the binary statistics" \
+		grep -q "debugfs: the VM's and each vCPU's exit_stats match the binary statistics" "$log"
+	check "6.12 patched: KVM's binary statistics test passes with the two arrays" grep -qx "@@BINSTATS 0" "$log"
 	nested_checks "6.12 patched" "$log"
+	host_checks "6.12 patched" "$log"
 
 	boot 6.12-param-off "$patched" "e2e=selftest,nested kvm.exit_stats=0 kvm.force_emulation_prefix=1"
 	log=$logs/6.12-param-off.log

@@ -23,6 +23,7 @@ make -s -C "$root" BUILD=build/static LDFLAGS=-static \
 gcc -O2 -static -o "$work/cpuid-loop" "$here/cpuid-loop.c"
 gcc -O2 -static -o "$work/portio" "$here/portio.c"
 gcc -O2 -static -o "$work/minivmm" "$here/minivmm.c"
+gcc -O2 -static -o "$work/qmp" "$here/qmp.c"
 
 # A root with busybox as every command; $1 the folder.
 busybox_root() {
@@ -59,6 +60,9 @@ l1=$work/l1
 busybox_root "$l1"
 cp "$here/l1-init.sh" "$l1/init"
 [ -z "$selftest" ] || cp "$selftest" "$l1/exit_stats_test"
+# KVM's own test of the binary statistics, built beside the selftest.
+binary_stats_test=${selftest:+$(dirname "$selftest")/../kvm_binary_stats_test}
+[ ! -e "${binary_stats_test:-}" ] || cp "$binary_stats_test" "$l1/kvm_binary_stats_test"
 program_root "$l1" /usr/bin/qemu-system-x86_64
 mkdir -p "$l1/fw" "$l1/l2"
 cp /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
@@ -67,7 +71,9 @@ cp "$l2_kernel" "$l1/l2/bzImage"
 # Unpacked: QEMU's first guest is booted unpacked under Bochs, and gunzip
 # is slow in a guest there.
 gzip -dc "$dir/l2.gz" >"$l1/l2/initramfs.cpio"
-cp "$work/minivmm" "$l1/minivmm"
+cp "$work/minivmm" "$work/qmp" "$l1/"
+# exitstat --host reads the nested guest's figures on this host.
+cp "$root/build/static/exitstat" "$l1/bin/"
 pack "$l1" "$dir/l1.gz"
 
 # For Bochs, which is slow: no QEMU and no nested guest.

@@ -8,6 +8,9 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mkdir -p /tmp
 mount -t tmpfs tmpfs /tmp
+# KVM's per-VM files (exit_stats among them), which the selftest and the
+# host's checks read.
+mount -t debugfs debugfs /sys/kernel/debug
 
 steps=$(sed -n 's/.*e2e=\([a-z,]*\).*/\1/p' /proc/cmdline)
 # A distribution kernel has KVM as modules: load them as the installer
@@ -32,6 +35,10 @@ case ",$steps," in
 *,selftest,*)
 	/exit_stats_test
 	echo "@@SELFTEST $?"
+	if [ -x /kvm_binary_stats_test ]; then
+		/kvm_binary_stats_test >/tmp/binstats.log 2>&1
+		echo "@@BINSTATS $?"
+	fi
 	;;
 esac
 case ",$steps," in
@@ -40,8 +47,46 @@ case ",$steps," in
 	/minivmm 1000 >/dev/null
 	/minivmm 2000
 	echo "@@MINIVMM $?"
+	# Reading the figures: the VM's reason 10, and the calling vCPU's.
+	/minivmm 2000 0x4ffffffe 10
+	/minivmm 2000 0x4ffffffe 0x1000a
 	;;
 esac
+# show NAME COMMAND...: runs the command and prints its output tagged as
+# the nested guest does (tests/e2e/l2-init.sh), gzipped and in base64.
+show() {
+	name=$1
+	shift
+	"$@" >"/tmp/$name.out" 2>"/tmp/$name.err"
+	echo "@@BEGIN $name $?"
+	[ ! -s "/tmp/$name.out" ] || gzip -c "/tmp/$name.out" | base64 | sed 's/^/@@OUTZ /'
+	[ ! -s "/tmp/$name.err" ] || gzip -c "/tmp/$name.err" | base64 | sed 's/^/@@ERRZ /'
+	echo "@@END $name"
+}
+vcpu_files() { # VM-DIR
+	for f in "$1"/vcpu*/exit_stats; do
+		echo "${f%/exit_stats}"
+		cat "$f" || return
+	done
+}
+# The host's view of the nested guest, read while that guest sits idle
+# between two readings of its own (it prints @@HOSTWINDOW first): the
+# VM's debugfs files, QEMU's query-stats, and exitstat --host.
+host_reads() {
+	until grep -q "^@@HOSTWINDOW" /tmp/l2.log 2>/dev/null; do
+		[ -e /tmp/l2.done ] && return
+		sleep 0.2
+	done
+	vm=$(ls -d /sys/kernel/debug/kvm/*-* 2>/dev/null | head -1)
+	name=${vm##*/}
+	show hostvm cat "$vm/exit_stats"
+	show hostvcpus vcpu_files "$vm"
+	show qmpstats /qmp /tmp/qmp.sock \
+		'{"execute": "query-stats", "arguments": {"target": "vcpu"}}'
+	show hostall exitstat --host -f json
+	show hostpid exitstat --host "${name%%-*}" -f json
+	echo "@@HOSTREAD $name"
+}
 case ",$steps," in
 *,nested,*)
 	# A distribution kernel needs more memory than the small one: it runs
@@ -51,11 +96,28 @@ case ",$steps," in
 	l2_args=
 	case ",$steps," in *,demo,*) l2_args=e2e_demo ;; esac
 	[ ! -d "/lib/modules/$(uname -r)" ] || l2_memory=256
-	qemu-system-x86_64 -L /fw -M pc -enable-kvm -cpu host -m "$l2_memory" \
-		-nodefaults -nographic -serial stdio -no-reboot \
-		-kernel /l2/bzImage -initrd /l2/initramfs.cpio \
-		-append "console=ttyS0 quiet lpj=1000000 tsc=reliable no_timer_check io_delay=none panic=1 $l2_args"
-	echo "@@NESTED $?"
+	# host: two vCPUs, for the per-vCPU figures, and QMP for query-stats.
+	l2_smp=1
+	l2_qmp=
+	case ",$steps," in *,host,*)
+		l2_smp=2
+		l2_args="$l2_args e2e_host"
+		l2_qmp="-qmp unix:/tmp/qmp.sock,server=on,wait=off"
+		host_reads &
+		;;
+	esac
+	# shellcheck disable=SC2086 # l2_qmp is two words or none
+	{
+		qemu-system-x86_64 -L /fw -M pc -enable-kvm -cpu host -m "$l2_memory" \
+			-smp "$l2_smp" $l2_qmp \
+			-nodefaults -nographic -serial stdio -no-reboot \
+			-kernel /l2/bzImage -initrd /l2/initramfs.cpio \
+			-append "console=ttyS0 quiet lpj=1000000 tsc=reliable no_timer_check io_delay=none panic=1 $l2_args"
+		echo $? >/tmp/l2.status
+	} | tee /tmp/l2.log
+	touch /tmp/l2.done
+	wait
+	echo "@@NESTED $(cat /tmp/l2.status)"
 	;;
 esac
 echo "@@L1 done"

@@ -35,8 +35,9 @@ block() {
 # many CPUIDs one such process issues; the last read, that every process
 # since issued as many.  Reasons: 5 defined and not handled, 35 and 82
 # undefined, 81 and 85 defined above --all's 0-75, 86 above every defined
-# one, 65536 wider than a basic exit reason.
-probed_reasons="5 35 81 82 85 86 65536"
+# one, 131072 wider than a basic exit reason (65536, bit 16, asks for the
+# calling vCPU's reason 0).
+probed_reasons="5 35 81 82 85 86 131072"
 cpuid_reads() {
 	for read in 0x4ffffffe:10 0x4ffffffe:10 0x4fffffff:10 0x4ffffffc:0 \
 		0x4ffffffd:0; do
@@ -84,5 +85,19 @@ block all2 exitstat --all --format json
 block watch exitstat --watch --batch -n 3 -i 0.1 --format json
 block portio exitstat -f json -- portio 1000
 block table exitstat --all
+# With two vCPUs: the per-vCPU figures, then a quiet window in which the
+# first guest reads the host's view of this one (l1-init.sh).
+if grep -qw e2e_host /proc/cmdline; then
+	block percpu exitstat --per-cpu -f json
+	block cpu1 exitstat --cpu 1 -f json -- cpuid-loop 1000
+	block nocpu exitstat --cpu 2
+	# --include-self: the raw counts, each read including itself.
+	run hostbefore exitstat -r 10 -f json --include-self
+	echo "@@HOSTWINDOW"
+	sleep 4
+	run hostafter exitstat -r 10 -f json --include-self
+	show hostbefore
+	show hostafter
+fi
 echo "@@L2 done"
 poweroff -f

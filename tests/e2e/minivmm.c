@@ -1,7 +1,8 @@
 /*
- * minivmm [N]: the smallest VMM that measures one VM exit.  It runs a
- * real-mode guest that executes CPUID leaf 0 N times, each between two
- * RDTSCs, and reports the cheapest round trip and the mean by port I/O.
+ * minivmm [N [LEAF [SUBLEAF]]]: the smallest VMM that measures one VM
+ * exit.  It runs a real-mode guest that executes CPUID (leaf 0, or LEAF
+ * with ECX=SUBLEAF) N times, each between two RDTSCs, and reports the
+ * cheapest round trip and the mean by port I/O.
  * Under Bochs the TSC counts executed instructions, so the figures are the
  * instructions of a CPUID exit round trip (guest -> KVM -> guest).
  */
@@ -20,6 +21,8 @@
 #define PORT_MIN 0x10
 #define PORT_TOTAL 0x11
 #define GUEST_STACK 0xf000
+/* Where the guest finds the leaf and subleaf to run. */
+#define GUEST_LEAF 0x800
 
 extern const unsigned char guest_start[], guest_end[];
 
@@ -38,8 +41,8 @@ __asm__(".pushsection .rodata\n"
 	"	push %eax\n"
 	"1:	rdtsc\n"
 	"	mov %eax, %esi\n"
-	"	xor %eax, %eax\n"
-	"	xor %ecx, %ecx\n"
+	"	mov 0x800, %eax\n"
+	"	mov 0x804, %ecx\n"
 	"	cpuid\n"
 	"	rdtsc\n"
 	"	sub %esi, %eax\n"
@@ -71,6 +74,8 @@ static int must(int value, const char *what)
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 1000;
+	uint32_t leaf = argc > 2 ? (uint32_t)strtoul(argv[2], NULL, 0) : 0;
+	uint32_t subleaf = argc > 3 ? (uint32_t)strtoul(argv[3], NULL, 0) : 0;
 	struct kvm_userspace_memory_region region;
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
@@ -87,6 +92,8 @@ int main(int argc, char **argv)
 	if (mem == MAP_FAILED)
 		return must(-1, "minivmm: mmap");
 	memcpy(mem + GUEST_CODE, guest_start, (size_t)(guest_end - guest_start));
+	memcpy(mem + GUEST_LEAF, &leaf, sizeof(leaf));
+	memcpy(mem + GUEST_LEAF + 4, &subleaf, sizeof(subleaf));
 	region = (struct kvm_userspace_memory_region){
 		.slot = 0,
 		.guest_phys_addr = 0,
@@ -132,7 +139,7 @@ int main(int argc, char **argv)
 			total = value;
 	}
 	/* Cheapest round trip, and the mean over the loop (rdtsc included). */
-	printf("@@ROUNDTRIP min %u mean %.1f n %ld\n", min,
-	       (double)total / (double)n, n);
+	printf("@@ROUNDTRIP min %u mean %.1f n %ld leaf %#x subleaf %#x\n", min,
+	       (double)total / (double)n, n, leaf, subleaf);
 	return 0;
 }
