@@ -163,7 +163,8 @@ static int list_vms(struct hostview *hv, struct vm_entry **out, size_t *n)
 		}
 		vms[*n].pid = pid;
 		vms[*n].fd = fd;
-		snprintf(vms[*n].name, sizeof(vms[*n].name), "%s", e->d_name);
+		/* vm_name() checked that it fits. */
+		memcpy(vms[*n].name, e->d_name, strlen(e->d_name) + 1);
 		(*n)++;
 	}
 	closedir(d);
