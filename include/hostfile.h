@@ -17,15 +17,12 @@
 /* A whole file is about 90 short lines; anything far longer is not one. */
 #define HOSTFILE_MAX_BYTES 65536
 
-struct hostfile_reason {
-	uint16_t reason;
-	uint64_t exits, cycles;
-};
-
+/* Indexed by reason, so that summing VMs and comparing reads is direct. */
 struct hostfile {
 	uint64_t total_exits, total_cycles;
-	size_t count; /* reasons listed: the handled ones, increasing */
-	struct hostfile_reason reasons[READ_REASONS];
+	size_t count;		    /* reasons listed: the handled ones */
+	bool listed[READ_REASONS]; /* which */
+	uint64_t exits[READ_REASONS], cycles[READ_REASONS];
 };
 
 /*
@@ -35,9 +32,5 @@ struct hostfile {
  */
 bool hostfile_parse(const char *text, size_t len, struct hostfile *out,
 		    char *err, size_t errlen);
-
-/* The figures of reason r, or NULL when the file does not list it. */
-const struct hostfile_reason *hostfile_find(const struct hostfile *f,
-					    uint32_t reason);
 
 #endif

@@ -11,17 +11,21 @@
 static bool decimal_field(const char **p, const char *end, uint64_t *out,
 			  const char **why)
 {
-	const char *s = *p;
+	const char *s = *p, *safe;
 	uint64_t value = 0;
+	unsigned digit;
 
 	if (s == end || *s < '0' || *s > '9') {
 		*why = "is not a decimal number";
 		return false;
 	}
-	for (; s < end && *s >= '0' && *s <= '9'; s++) {
-		unsigned digit = (unsigned)(*s - '0');
-
-		if (value > (UINT64_MAX - digit) / 10) {
+	/* 19 digits always fit in 64 bits: check from the 20th on only. */
+	safe = end - s > 19 ? s + 19 : end;
+	for (; s < safe && (digit = (unsigned)(*s - '0')) < 10; s++)
+		value = value * 10 + digit;
+	for (; s < end && (digit = (unsigned)(*s - '0')) < 10; s++) {
+		if (value > UINT64_MAX / 10 ||
+		    (value == UINT64_MAX / 10 && digit > UINT64_MAX % 10)) {
 			*why = "does not fit in 64 bits";
 			return false;
 		}
@@ -63,13 +67,20 @@ static bool fail(char *err, size_t errlen, unsigned line, const char *what,
 	return false;
 }
 
+static bool fail_reason(char *err, size_t errlen, unsigned line,
+			uint64_t reason, const char *why)
+{
+	snprintf(err, errlen, "line %u: reason %llu %s", line,
+		 (unsigned long long)reason, why);
+	return false;
+}
+
 bool hostfile_parse(const char *text, size_t len, struct hostfile *out,
 		    char *err, size_t errlen)
 {
 	const char *p = text, *end = text + len, *eol, *why;
 	unsigned line = 0;
-	uint64_t reason, exits, cycles;
-	char what[48];
+	uint64_t reason, last = 0, exits, cycles;
 
 	memset(out, 0, sizeof(*out));
 	if (len == 0)
@@ -103,40 +114,21 @@ bool hostfile_parse(const char *text, size_t len, struct hostfile *out,
 		}
 		if (!decimal_field(&p, eol, &reason, &why))
 			return fail(err, errlen, line, "the reason", why);
-		snprintf(what, sizeof(what), "reason %llu",
-			 (unsigned long long)reason);
 		if (reason >= READ_REASONS)
-			return fail(err, errlen, line, what,
-				    "is above 85, which no line may list");
-		if (out->count && reason <= out->reasons[out->count - 1].reason)
-			return fail(err, errlen, line, what,
-				    "is out of order: reasons come in increasing order, each once");
+			return fail_reason(err, errlen, line, reason,
+					   "is above 85, which no line may list");
+		if (out->count && reason <= last)
+			return fail_reason(err, errlen, line, reason,
+					   "is out of order: reasons come in increasing order, each once");
 		if (!two_figures(p, eol, &exits, &cycles, &why))
-			return fail(err, errlen, line, what, why);
-		out->reasons[out->count].reason = (uint16_t)reason;
-		out->reasons[out->count].exits = exits;
-		out->reasons[out->count].cycles = cycles;
+			return fail_reason(err, errlen, line, reason, why);
+		out->listed[reason] = true;
+		out->exits[reason] = exits;
+		out->cycles[reason] = cycles;
 		out->count++;
+		last = reason;
 	}
 	if (line < 2)
 		return fail(err, errlen, line + 1, "the total line", "is missing");
 	return true;
-}
-
-const struct hostfile_reason *hostfile_find(const struct hostfile *f,
-					    uint32_t reason)
-{
-	size_t lo = 0, hi = f->count;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (f->reasons[mid].reason == reason)
-			return &f->reasons[mid];
-		if (f->reasons[mid].reason < reason)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
 }

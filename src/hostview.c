@@ -230,18 +230,16 @@ static int read_vm(struct hostview *hv, const struct vm_entry *vm,
 /* Any counter of the VM below its last reading: its counting restarted. */
 static bool went_back(const struct hostfile *last, const struct hostfile *now)
 {
-	const struct hostfile_reason *r;
-	size_t i;
+	size_t r;
 
 	if (now->total_exits < last->total_exits ||
 	    now->total_cycles < last->total_cycles)
 		return true;
-	for (i = 0; i < last->count; i++) {
-		r = hostfile_find(now, last->reasons[i].reason);
-		if (!r || r->exits < last->reasons[i].exits ||
-		    r->cycles < last->reasons[i].cycles)
+	for (r = 0; r < READ_REASONS; r++)
+		if (last->listed[r] &&
+		    (!now->listed[r] || now->exits[r] < last->exits[r] ||
+		     now->cycles[r] < last->cycles[r]))
 			return true;
-	}
 	return false;
 }
 
@@ -263,7 +261,6 @@ static bool changed(const struct hostview *hv, const struct vm_entry *vms,
 static void sum_into(const struct hostview *hv, const struct hostfile *files,
 		     size_t n, struct snapshot *out)
 {
-	const struct hostfile_reason *r;
 	size_t i, v;
 
 	for (v = 0; v < n; v++) {
@@ -275,13 +272,13 @@ static void sum_into(const struct hostview *hv, const struct hostfile *files,
 		bool listed = false;
 
 		st->reason = hv->reasons[i];
-		for (v = 0; v < n; v++) {
-			r = hostfile_find(&files[v], st->reason);
-			if (!r)
+		/* Reasons from 86 up are in the totals only, as on the leaves. */
+		for (v = 0; st->reason < READ_REASONS && v < n; v++) {
+			if (!files[v].listed[st->reason])
 				continue;
 			listed = true;
-			st->exits += r->exits;
-			st->cycles += r->cycles;
+			st->exits += files[v].exits[st->reason];
+			st->cycles += files[v].cycles[st->reason];
 		}
 		/*
 		 * The file lists the handled reasons: what the leaves with the

@@ -153,6 +153,7 @@ wait_lines() {
 vm 1234-11 "exitstat 1" "total 1000 500000" "10 600 300000" "30 300 150000"
 vm 1250-12 "exitstat 1" "total 100 50000" "10 50 25000"
 batch=$tmp/batch
+: >"$batch"
 EXITSTAT_KVM_DEBUGFS=$tree $WRAP "$REAL" --host -b -i 1 -n 5 -f json >"$batch" 2>"$err" &
 pid=$!
 # Each change lands between two refreshes: after a line, well before the next.
@@ -176,6 +177,9 @@ check "batch 5: a VM appearing is a reset, no nonsense rate" line 5 '.counter_re
 rm -rf "$tree/3000-5"
 
 # --host PID whose VM goes away: one line, status 3, what was printed kept.
+# A new file: the last one's lines must not count as this run's.
+batch=$tmp/batch-gone
+: >"$batch"
 EXITSTAT_KVM_DEBUGFS=$tree $WRAP "$REAL" --host 1250 -b -i 0.5 -n 10 -f csv >"$batch" 2>"$err" &
 pid=$!
 wait_lines "$batch" 3 && mv "$tree/1250-12" "$tmp/1250-12"

@@ -25,22 +25,24 @@ static int refused(const char *text, const char *line, const char *want)
 void test_hostfile(void)
 {
 	struct hostfile f;
-	const struct hostfile_reason *r;
 
 	CHECK(parses("exitstat 1\ntotal 1000 500000\n1 10 1000\n10 600 300000\n48 0 0\n", &f) &&
 		      f.total_exits == 1000 && f.total_cycles == 500000 &&
-		      f.count == 3 && f.reasons[1].reason == 10 &&
-		      f.reasons[1].exits == 600 && f.reasons[1].cycles == 300000,
+		      f.count == 3 && f.listed[1] && f.listed[10] && f.listed[48] &&
+		      !f.listed[0] && !f.listed[30] && f.exits[10] == 600 &&
+		      f.cycles[10] == 300000 && f.exits[48] == 0,
 	      "hostfile: the documented format, figures and reasons read");
 	CHECK(parses("exitstat 1\ntotal 0 0\n", &f) && f.count == 0,
 	      "hostfile: a file with the totals alone");
 	CHECK(parses("exitstat 1\ntotal 18446744073709551615 18446744073709551615\n85 18446744073709551615 0\n", &f) &&
-		      f.total_exits == UINT64_MAX && f.reasons[0].reason == 85 &&
-		      f.reasons[0].exits == UINT64_MAX,
+		      f.total_exits == UINT64_MAX && f.count == 1 && f.listed[85] &&
+		      !f.listed[84] && f.exits[85] == UINT64_MAX,
 	      "hostfile: 64-bit figures up to 2^64-1, reason 85");
-	r = hostfile_find(&f, 85);
-	CHECK(r && r->exits == UINT64_MAX && !hostfile_find(&f, 84),
-	      "hostfile: find gives a listed reason, NULL for another");
+	CHECK(parses("exitstat 1\ntotal 0 0\n0 1 2\n", &f) && f.listed[0] &&
+		      f.exits[0] == 1 && f.cycles[0] == 2,
+	      "hostfile: reason 0 is a reason like any other");
+	CHECK(refused("exitstat 1\ntotal 0 0\n0 1 2\n0 1 2\n", "line 4:", "out of order"),
+	      "hostfile: reason 0 twice refused");
 
 	CHECK(refused("exitstat 2\ntotal 0 0\n", "line 1:", "another format or version"),
 	      "hostfile: another version refused");
