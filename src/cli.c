@@ -251,7 +251,9 @@ static enum cli_result parse_host(const char *arg, struct settings *s)
 	uint64_t pid;
 	const char *why = "invalid";
 
+	/* Given again, the last one counts, as with every other option. */
 	s->host = true;
+	s->host_all = false;
 	if (!arg || strcmp(arg, "all") == 0) {
 		s->host_all = true;
 		return CLI_RUN;

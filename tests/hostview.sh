@@ -63,6 +63,8 @@ host --host 1250 -f json
 check "--host PID: that VM alone" jq_true '.host.vms == {"selection":1250,"count":1,"names":["1250-12"]} and .total.exits == 100'
 host --host=1234
 check "--host=PID: the same" eval 'status_is 0 && stdout_has "^vms: the VM of process 1234: 1234-11$" && stdout_has "^total: 1000 exits"'
+host --host all --host 1250 -f json
+check "--host given twice: the last counts" jq_true '.host.vms.selection == 1250 and .total.exits == 100'
 vm 1234-15 "exitstat 1" "total 7 700" "10 7 700"
 host --host 1234 -f json
 check "--host PID with two VM fds: both summed, and said so" jq_true '.host.vms.count == 2 and .host.vms.names == ["1234-11","1234-15"] and .total.exits == 1007'
