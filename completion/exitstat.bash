@@ -78,6 +78,19 @@ _exitstat()
 		COMPREPLY=($(compgen -W "cycles auto ns us ms s" -- "$cur"))
 		return
 		;;
+	--host)
+		# Its value is optional: "all", a PID with a VM, or an option next.
+		if [[ $cur != -* ]]; then
+			local vm dir=${EXITSTAT_KVM_DEBUGFS:-/sys/kernel/debug/kvm}
+			words=all
+			for vm in "$dir"/[0-9]*-[0-9]*; do
+				[[ -d $vm ]] && words+=" ${vm##*/}"
+			done
+			words=$(printf '%s\n' $words | sed 's/-[0-9]*$//' | sort -u)
+			COMPREPLY=($(compgen -W "$words" -- "$cur"))
+			return
+		fi
+		;;
 	-i | --interval | -n | --iterations | --tsc-hz)
 		# A number: nothing to offer.
 		COMPREPLY=()
@@ -89,7 +102,7 @@ _exitstat()
 		COMPREPLY=($(compgen -W "-a --all -r --reason -s --sort -f --format
 			-u --units --tsc-hz --raw --list -w --watch -b --batch
 			-i --interval -n --iterations --include-self -h --help
-			-V --version --" -- "$cur"))
+			-V --version --host --" -- "$cur"))
 	fi
 }
 complete -F _exitstat exitstat

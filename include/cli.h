@@ -37,7 +37,15 @@ struct settings {
 	uint64_t iterations; /* 0: until stopped */
 	bool include_self;   /* keep the client's own CPUID exits */
 	char **command;	     /* after "--": run it between two snapshots */
+
+	/* --host: the VMs of this KVM host, from debugfs (hostview.h). */
+	bool host;
+	bool host_all;	   /* every VM; else those of host_pid */
+	uint32_t host_pid;
 };
+
+/* --host PID: Linux's largest process ID (PID_MAX_LIMIT). */
+#define HOST_PID_MAX 4194304u
 
 enum cli_result {
 	CLI_RUN,   /* settings filled: go on */

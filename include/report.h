@@ -14,6 +14,8 @@ enum sort_key { SORT_COUNT, SORT_RATE, SORT_TIME, SORT_AVG, SORT_REASON, SORT_NA
 /* UNIT_AUTO: each figure in ns, us, ms or s, whichever suits it (tables). */
 enum time_unit { UNIT_CYCLES, UNIT_NS, UNIT_US, UNIT_MS, UNIT_S, UNIT_AUTO };
 
+struct vm_scope; /* hostview.h */
+
 /* Where the figures of a report start counting. */
 enum report_since {
 	SINCE_VM_START,
@@ -43,6 +45,8 @@ struct report_style {
 	bool include_self;
 	uint64_t self_exits; /* the client's own CPUIDs the figures span */
 	uint64_t self_cost;  /* cycles of one of them */
+	/* --host: the VMs the figures are the sum of; NULL in a guest. */
+	const struct vm_scope *vms;
 };
 
 const char *time_unit_name(enum time_unit unit);

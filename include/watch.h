@@ -7,9 +7,15 @@
 #include "report.h"
 #include "snapshot.h"
 
-/* Runs until q, a signal or --iterations; returns an exit status. */
+struct hostview;
+
+/*
+ * Runs until q, a signal or --iterations; returns an exit status.  The
+ * snapshots come from the hostview with --host (NULL otherwise).
+ */
 int watch_run(const struct settings *s, struct collector *c,
 	      const struct host_info *host, const struct report_style *style,
-	      const uint16_t *reasons, size_t nreasons);
+	      const uint16_t *reasons, size_t nreasons,
+	      struct hostview *hostview);
 
 #endif

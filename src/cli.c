@@ -16,6 +16,7 @@ enum {
 	OPT_TSC_HZ,
 	OPT_INCLUDE_SELF,
 	OPT_LIST,
+	OPT_HOST,
 };
 
 
@@ -34,6 +35,7 @@ static const struct option long_options[] = {
 	{ "iterations", required_argument, NULL, 'n' },
 	{ "include-self", no_argument, NULL, OPT_INCLUDE_SELF },
 	{ "list", no_argument, NULL, OPT_LIST },
+	{ "host", optional_argument, NULL, OPT_HOST },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -47,6 +49,7 @@ static const char usage_text[] =
 	"       exitstat -w [-b] [-i SEC] [-n N] [--include-self] [options]\n"
 	"       exitstat [options] INTERVAL [COUNT]\n"
 	"       exitstat [options] [--include-self] -- COMMAND [ARG ...]\n"
+	"       exitstat --host [PID | all] [-a | -r SPEC ...] [options]\n"
 	"       exitstat --list [-f FORMAT]\n"
 	"       exitstat -h | -V\n"
 	"\n"
@@ -76,6 +79,10 @@ static const char usage_text[] =
 	"  -i, --interval SEC   seconds between refreshes (default 1, min 0.1)\n"
 	"  -n, --iterations N   stop after N refreshes\n"
 	"      --include-self   keep exitstat's own CPUID exits in the figures\n"
+	"      --host [PID|all] on the KVM host: the VMs of process PID, or\n"
+	"                       all VMs summed, from debugfs (root only);\n"
+	"                       not with --raw, --include-self, a COMMAND or\n"
+	"                       -f prometheus\n"
 	"  INTERVAL [COUNT]     as in vmstat: -b -i INTERVAL [-n COUNT]\n"
 	"  -- COMMAND [ARG ...] report the exits during COMMAND (on stderr);\n"
 	"                       exit with its status\n"
@@ -85,7 +92,8 @@ static const char usage_text[] =
 	"Without -a or -r: the totals and the reasons that have exits.\n"
 	"Exit status: 0 done, 1 output error (or out of memory, no TSC rate,\n"
 	"a command not waited for), 2 usage error,\n"
-	"3 no hypervisor or no exit-statistics interface; with a COMMAND, its\n"
+	"3 no hypervisor or no exit-statistics interface (--host: no debugfs,\n"
+	"not root, no such VM, a file not in the format); with a COMMAND, its\n"
 	"status (126 not runnable, 127 not found); -w or -b ended by a signal:\n"
 	"128 + its number: 129 SIGHUP, 130 SIGINT (^C), 143 SIGTERM.\n"
 	"See exitstat(1).\n";
@@ -227,6 +235,53 @@ static enum cli_result bad_option(int opt, char **argv)
 	return CLI_USAGE;
 }
 
+/*
+ * --host's value: "all" or a process ID.  Given apart (--host PID), it is
+ * the next word unless that is an option; a negative number is taken, to
+ * be refused as one.
+ */
+static bool host_word(const char *word)
+{
+	return word[0] != '-' || (word[1] >= '0' && word[1] <= '9');
+}
+
+static enum cli_result parse_host(const char *arg, struct settings *s)
+{
+	const char *p;
+	uint64_t pid;
+	const char *why = "invalid";
+
+	/* Given again, the last one counts, as with every other option. */
+	s->host = true;
+	s->host_all = false;
+	if (!arg || strcmp(arg, "all") == 0) {
+		s->host_all = true;
+		return CLI_RUN;
+	}
+	/* Decimal only: the PID as debugfs and ps(1) write it. */
+	for (p = arg; *p >= '0' && *p <= '9'; p++)
+		;
+	if (*p || p == arg || !parse_u64(arg, 1, HOST_PID_MAX, &pid, &why))
+		return bad_value("--host", arg, why,
+				 "a process ID, 1 to 4194304, or all");
+	s->host_pid = (uint32_t)pid;
+	return CLI_RUN;
+}
+
+/* On the host there is no CPUID interface and no exit of exitstat's own. */
+static enum cli_result check_host(const struct settings *s)
+{
+	if (s->raw)
+		return usage_error("%s", "--host reads debugfs, not CPUID: --raw has no registers to show");
+	if (s->include_self)
+		return usage_error("%s", "--host causes no exits of its own: --include-self has nothing to keep");
+	if (s->command)
+		return usage_error("%s", "--host cannot be combined with a command: it watches VMs, not a command of the host");
+	if (s->format == FORMAT_PROMETHEUS)
+		return usage_error("%s", "--host cannot be combined with -f prometheus: sums over VMs that come and go are no counters");
+	return CLI_RUN;
+}
+
 /* exitstat INTERVAL [COUNT], as vmstat: batch lines, or the live view with -w. */
 static enum cli_result parse_operands(int n, char **operands,
 				      struct settings *s, bool timing)
@@ -260,7 +315,7 @@ static enum cli_result check_list(struct settings *s, bool all, bool timing)
 {
 	if (all || s->reasons->count || s->sort_given || s->unit != UNIT_CYCLES ||
 	    s->tsc_hz || s->raw || s->watch || s->batch || timing ||
-	    s->include_self || s->command)
+	    s->include_self || s->command || s->host)
 		return usage_error("%s", "--list takes no other option than --format");
 	if (s->format == FORMAT_PROMETHEUS)
 		return usage_error("%s", "--list prints a table, json or csv");
@@ -292,6 +347,13 @@ enum cli_result cli_parse(int argc, char **argv, struct settings *s)
 		case ':':
 		case '?':
 			return bad_option(opt, argv);
+		case OPT_HOST:
+			if (!optarg && optind < argc && host_word(argv[optind]))
+				optarg = argv[optind++];
+			result = parse_host(optarg, s);
+			if (result != CLI_RUN)
+				return result;
+			break;
 		default:
 			result = parse_option(opt, optarg, s, &all, &timing);
 			if (result != CLI_RUN)
@@ -312,6 +374,8 @@ enum cli_result cli_parse(int argc, char **argv, struct settings *s)
 		return check_list(s, all, timing);
 	if (all && s->reasons->count)
 		return usage_error("%s", "--all and --reason cannot be combined");
+	if (s->host && (result = check_host(s)) != CLI_RUN)
+		return result;
 	/* json and csv cannot be drawn full-screen: they are batch lines. */
 	if (s->batch || (s->watch && s->format != FORMAT_TABLE))
 		s->watch = s->batch = true;

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "command.h"
@@ -9,6 +10,7 @@
 #include "exit_codes.h"
 #include "figures.h"
 #include "host.h"
+#include "hostview.h"
 #include "leaves.h"
 #include "list.h"
 #include "report.h"
@@ -119,6 +121,47 @@ static int run_command(const struct settings *s, struct reader *r,
 	return status;
 }
 
+/*
+ * exitstat --host: the same reports over the VMs' debugfs files, with
+ * nothing of exitstat's own to take out.
+ */
+static int run_host(const struct settings *s, struct collector *c,
+		    const struct host_info *host, struct report_style *style,
+		    const uint16_t *list, size_t n)
+{
+	struct snapshot snap, vm_start;
+	struct hostview hv;
+	bool printed;
+	int status;
+
+	hostview_init(&hv, s->host_all, s->host_pid, list, n);
+	style->vms = &hv.scope;
+	if (s->watch) {
+		status = watch_run(s, c, host, style, list, n, &hv);
+		hostview_free(&hv);
+		return status;
+	}
+	status = hostview_take(&hv, &snap);
+	if (status != EXITSTAT_OK) {
+		if (status == EXITSTAT_FAILURE)
+			oom();
+		else
+			fprintf(stderr, "exitstat: %s\n", hv.error);
+		hostview_free(&hv);
+		return status;
+	}
+	printed = snapshot_zero_like(&snap, 0, &vm_start) &&
+		  report_since(s, host, style, &vm_start, &snap, stdout, NULL);
+	snapshot_free(&vm_start);
+	snapshot_free(&snap);
+	hostview_free(&hv);
+	if (!printed) {
+		oom();
+		return EXITSTAT_FAILURE;
+	}
+	return EXITSTAT_OK;
+}
+
 /* Reads and prints what the settings ask for; returns an exit status. */
 static int run_report(const struct settings *s, struct collector *c,
 		      const struct host_info *host)
@@ -150,8 +193,10 @@ static int run_report(const struct settings *s, struct collector *c,
 		}
 	}
 	list = reasons_to_read(s, scan, &n);
+	if (s->host)
+		return run_host(s, c, host, &style, list, n);
 	if (s->watch)
-		return watch_run(s, c, host, &style, list, n);
+		return watch_run(s, c, host, &style, list, n, NULL);
 	if (!reader_init(&reader, c, list, n, host->wide_counts)) {
 		oom();
 		return EXITSTAT_FAILURE;
@@ -214,7 +259,18 @@ int main(int argc, char **argv)
 	}
 
 	collector_init(&collector, settings.raw);
-	host_detect(&collector, &host);
+	if (settings.host) {
+		/*
+		 * KVM's own debugfs: no hypervisor below to probe, and the
+		 * figures are 64-bit.  CPUID only for the TSC rate.
+		 */
+		memset(&host, 0, sizeof(host));
+		host.verdict = HOST_READY;
+		host.wide_counts = true;
+		snprintf(host.vendor, sizeof(host.vendor), "KVMKVMKVM");
+	} else {
+		host_detect(&collector, &host);
+	}
 	if (settings.list) {
 		/* The list is the client's own knowledge: no host is no error. */
 		status = list_run(stdout, &collector, &host, settings.format);

@@ -7,6 +7,7 @@
 
 #include "exit_reasons.h"
 #include "figures.h"
+#include "hostview.h"
 #include "metrics.h"
 #include "ratio.h"
 #include "table.h"
@@ -192,6 +193,14 @@ static size_t standard_notes(char notes[MAX_NOTES][NOTE_LEN],
 {
 	size_t n = 0;
 
+	if (style->vms) {
+		snprintf(notes[n++], NOTE_LEN,
+			 "read from the host's debugfs files: exitstat causes no exits there, nothing is left out");
+		if (style->counter_reset || style->since == SINCE_COUNTER_RESET)
+			snprintf(notes[n++], NOTE_LEN,
+				 "the VMs summed changed, or one's counters went back: figures are since then");
+		return n;
+	}
 	snprintf(notes[n++], NOTE_LEN,
 		 style->include_self
 			 ? "exitstat's own %" PRIu64 " CPUID exits are included"
@@ -304,6 +313,12 @@ static void print_table(FILE *out, const struct host_info *host,
 
 	fprintf(out, "host %s: exit statistics with %s counts\n", host->vendor,
 		snap->wide_counts ? "64-bit" : "32-bit (wrapping)");
+	if (style->vms) {
+		char vms[512];
+
+		vm_scope_describe(style->vms, vms, sizeof(vms));
+		fprintf(out, "vms: %s\n", vms);
+	}
 	format_time_with_unit(total_time, sizeof(total_time), snap->total_cycles,
 			      style);
 	format_average(avg, sizeof(avg), snap->total_cycles, snap->total_exits,
@@ -458,6 +473,25 @@ static void json_shares(FILE *out, const struct reason_stat *row,
 	json_number(out, cycles_share(snap, row->cycles));
 }
 
+/* --host: "vms":{"selection":"all"|PID,"count":N,"names":[...]}. */
+static void json_vms(FILE *out, const struct vm_scope *vms)
+{
+	size_t i;
+
+	fputs(",\"vms\":{\"selection\":", out);
+	if (vms->all)
+		json_string(out, "all");
+	else
+		fprintf(out, "%lu", (unsigned long)vms->pid);
+	fprintf(out, ",\"count\":%zu,\"names\":[", vms->count);
+	for (i = 0; i < vms->count; i++) {
+		if (i)
+			fputc(',', out);
+		json_string(out, vms->names[i]);
+	}
+	fputs("]}", out);
+}
+
 static void print_json(FILE *out, const struct host_info *host,
 		       const struct snapshot *snap,
 		       const struct report_style *style,
@@ -473,8 +507,10 @@ static void print_json(FILE *out, const struct host_info *host,
 	fprintf(out, ",\"timestamp\":%.3f,\"host\":{\"vendor\":",
 		report_timestamp(style));
 	json_string(out, host->vendor);
-	fprintf(out, ",\"count_bits\":%d},\"units\":",
-		snap->wide_counts ? 64 : 32);
+	fprintf(out, ",\"count_bits\":%d", snap->wide_counts ? 64 : 32);
+	if (style->vms)
+		json_vms(out, style->vms);
+	fputs("},\"units\":", out);
 	json_string(out, time_unit_name(style->unit));
 	fputs(",\"tsc_hz\":", out);
 	if (style->tsc_hz)

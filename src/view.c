@@ -7,6 +7,7 @@
 
 #include "exit_reasons.h"
 #include "figures.h"
+#include "hostview.h"
 
 #define BAR_WIDTH 10
 
@@ -178,6 +179,15 @@ static void draw_header(struct sink *k, const struct view_model *m)
 					: "VM start",
 		 s->total_exits, amount, last);
 	sink_line(k, false, line);
+	if (m->style->vms) {
+		/* --host: which VMs, in place of own exits there are none of. */
+		vm_scope_describe(m->style->vms, last, sizeof(last));
+		snprintf(line, sizeof(line), "vms: %s%s", last,
+			 m->counter_reset ? "; VMs changed or counters went back: new baseline"
+					  : "");
+		sink_line(k, false, line);
+		return;
+	}
 	snprintf(line, sizeof(line),
 		 m->include_self
 			 ? "exitstat's own CPUID exits included (%" PRIu64

@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "exit_codes.h"
 #include "figures.h"
+#include "hostview.h"
 #include "terminal.h"
 #include "view.h"
 
@@ -42,6 +43,8 @@ struct watch {
 	const struct host_info *host;
 	struct report_style style;
 	struct reader reader;
+	struct hostview *hostview; /* --host: snapshots from it instead */
+	int failure; /* a status other than out of memory that ended it */
 
 	struct snapshot baseline, prev, cur;
 	bool have_prev;
@@ -82,9 +85,18 @@ static bool sample(struct watch *w)
 {
 	struct snapshot next;
 	uint64_t issued = w->collector->issued;
+	int status;
 
-	if (!snapshot_take(&w->reader, &next))
+	if (w->hostview) {
+		status = hostview_take(w->hostview, &next);
+		if (status != EXITSTAT_OK) {
+			if (status != EXITSTAT_FAILURE)
+				w->failure = status;
+			return false;
+		}
+	} else if (!snapshot_take(&w->reader, &next)) {
 		return false;
+	}
 	w->self_per_refresh = w->collector->issued - issued;
 	if (w->have_prev)
 		snapshot_free(&w->prev);
@@ -99,6 +111,22 @@ static bool sample(struct watch *w)
 	w->since_counter_reset = true;
 	w->since_reset = false;
 	snapshot_free(&w->baseline);
+	if (w->hostview) {
+		/*
+		 * A sum over other VMs, or with one VM's counting restarted,
+		 * has no zero to count from: the figures start again here, and
+		 * rates after the next interval.
+		 */
+		w->prev_at = w->cur_at;
+		if (!snapshot_copy(&next, &w->baseline))
+			return false;
+		if (w->have_prev) {
+			snapshot_free(&w->prev);
+			w->have_prev = snapshot_copy(&next, &w->prev);
+			return w->have_prev;
+		}
+		return true;
+	}
 	if (!snapshot_zero_like(&next, next.started_at, &w->baseline))
 		return false;
 	if (w->have_prev) {
@@ -482,12 +510,14 @@ static int run_curses(struct watch *w, SCREEN *screen)
 
 int watch_run(const struct settings *s, struct collector *c,
 	      const struct host_info *host, const struct report_style *style,
-	      const uint16_t *reasons, size_t nreasons)
+	      const uint16_t *reasons, size_t nreasons,
+	      struct hostview *hostview)
 {
 	struct watch w = {
 		.settings = s,
 		.collector = c,
 		.host = host,
+		.hostview = hostview,
 		.style = *style,
 		.interval = s->interval,
 		.show_zero = s->mode != MODE_SUMMARY,
@@ -501,6 +531,11 @@ int watch_run(const struct settings *s, struct collector *c,
 	w.started = monotonic_seconds();
 	if (!reader_init(&w.reader, c, reasons, nreasons, host->wide_counts) ||
 	    !sample(&w) || !snapshot_zero_like(&w.cur, 0, &w.baseline)) {
+		if (w.failure) {
+			fprintf(stderr, "exitstat: %s\n", hostview->error);
+			reader_free(&w.reader);
+			return w.failure;
+		}
 		fputs("exitstat: out of memory\n", stderr);
 		reader_free(&w.reader);
 		snapshot_free(&w.cur);
@@ -536,8 +571,13 @@ int watch_run(const struct settings *s, struct collector *c,
 	snapshot_free(&w.cur);
 	if (w.have_prev)
 		snapshot_free(&w.prev);
-	if (status == EXITSTAT_FAILURE && !ferror(stdout))
+	/* After endwin(): the line stays on the restored terminal. */
+	if (w.failure) {
+		fprintf(stderr, "exitstat: %s\n", hostview->error);
+		status = w.failure;
+	} else if (status == EXITSTAT_FAILURE && !ferror(stdout)) {
 		fputs("exitstat: out of memory\n", stderr);
+	}
 	/* As a shell reports a process a signal ended: 130 for ^C, 143, 129. */
 	if (status == EXITSTAT_OK && stop_signal)
 		status = EXITSTAT_SIGNAL_BASE + stop_signal;

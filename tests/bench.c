@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "exit_codes.h"
+#include "hostview.h"
 #include "leaves.h"
 #include "snapshot.h"
 
@@ -59,6 +61,70 @@ static int take_snapshots(struct collector *c, const uint16_t *reasons,
 	return 0;
 }
 
+/*
+ * Refreshes as --watch takes them, after a first snapshot: callgrind
+ * counts these functions alone (--toggle-collect), one per mode, so the
+ * guest's and the host's can be set side by side.
+ */
+__attribute__((noinline)) static int guest_refreshes(struct reader *r, int n)
+{
+	struct snapshot snap;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!snapshot_take(r, &snap))
+			return -1;
+		snapshot_free(&snap);
+	}
+	return 0;
+}
+
+__attribute__((noinline)) static int host_refreshes(struct hostview *hv, int n)
+{
+	struct snapshot snap;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (hostview_take(hv, &snap) != EXITSTAT_OK)
+			return -1;
+		snapshot_free(&snap);
+	}
+	return 0;
+}
+
+/* --guest-refreshes N or --host-refreshes N (EXITSTAT_KVM_DEBUGFS's VMs). */
+static int refreshes(struct collector *c, const uint16_t *reasons,
+		     const char *mode, int n)
+{
+	struct snapshot first;
+	struct hostview hv;
+	struct reader r;
+	int status;
+
+	if (strcmp(mode, "--host-refreshes") == 0) {
+		hostview_init(&hv, true, 0, reasons, READ_REASONS);
+		if (hostview_take(&hv, &first) != EXITSTAT_OK) {
+			fprintf(stderr, "bench: %s\n", hv.error);
+			hostview_free(&hv);
+			return 1;
+		}
+		snapshot_free(&first);
+		status = host_refreshes(&hv, n);
+		hostview_free(&hv);
+		return status ? 1 : 0;
+	}
+	if (!reader_init(&r, c, reasons, READ_REASONS, true))
+		return 1;
+	if (!snapshot_take(&r, &first)) {
+		reader_free(&r);
+		return 1;
+	}
+	snapshot_free(&first);
+	status = guest_refreshes(&r, n);
+	reader_free(&r);
+	return status ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	double bare[ROUNDS], snaps[ROUNDS], t0, per_bare, per_snap, cpuids = 0;
@@ -76,6 +142,9 @@ int main(int argc, char **argv)
 	/* Under callgrind: only snapshots, counted by the caller. */
 	if (argc == 3 && strcmp(argv[1], "--snapshots") == 0)
 		return take_snapshots(&collector, reasons, atoi(argv[2])) ? 1 : 0;
+	if (argc == 3 && (strcmp(argv[1], "--guest-refreshes") == 0 ||
+			  strcmp(argv[1], "--host-refreshes") == 0))
+		return refreshes(&collector, reasons, argv[1], atoi(argv[2]));
 
 	for (round = 0; round < ROUNDS; round++) {
 		t0 = now();

@@ -64,6 +64,16 @@ check "units" offers_only auto
 complete_words exitstat -i ''
 check "no words for a number" offers_only ''
 
+mkdir -p "$tmp/kvm/4242-11" "$tmp/kvm/4242-15" "$tmp/kvm/77-9" "$tmp/kvm/vcpu-stats"
+EXITSTAT_KVM_DEBUGFS=$tmp/kvm
+complete_words exitstat --host ''
+check "--host: all and each PID with a VM, once" offers_only 4242 77 all
+complete_words exitstat --host 4
+check "--host: PIDs as typed" offers_only 4242
+complete_words exitstat --host --wa
+check "--host: an option after it" offers_only --watch
+unset EXITSTAT_KVM_DEBUGFS
+
 complete_words exitstat -a -- ech
 check "after --: command names" offers echo
 complete_words exitstat -- ls --al

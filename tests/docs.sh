@@ -28,9 +28,14 @@ check "no quote opens inside another" eval '! mandoc -Tutf8 "$page" | sed "s/.\x
 # exitstat on PATH is the simulated binary over a busy host; make finds a
 # Makefile; the textfile directory is a scratch one.
 mkdir -p "$tmp/bin" "$tmp/work" "$tmp/textfile"
+# --host reads a KVM debugfs tree with two VMs, QEMU 4242's among them.
+for vm in 4242-11 5151-12; do
+	mkdir -p "$tmp/kvm/$vm"
+	printf 'exitstat 1\ntotal 900 450000\n10 500 250000\n30 300 150000\n' >"$tmp/kvm/$vm/exit_stats"
+done
 cat >"$tmp/bin/exitstat" <<WRAPPER
 #!/bin/sh
-EXITSTAT_SIM=$scenarios/busy.sim exec $WRAP "$SIM" "\$@"
+EXITSTAT_KVM_DEBUGFS=$tmp/kvm EXITSTAT_SIM=$scenarios/busy.sim exec $WRAP "$SIM" "\$@"
 WRAPPER
 chmod +x "$tmp/bin/exitstat"
 printf 'all:\n\t@true\n' >"$tmp/work/Makefile"

@@ -44,6 +44,7 @@ run_m32() {
 	run cli-m32 env SUITE=cli-m32 SIM=build/m32/exitstat-sim REAL=build/m32/exitstat tests/cli.sh
 	run interface-m32 env SUITE=interface-m32 SIM=build/m32/exitstat-sim tests/interface.sh
 	run watch-m32 env SUITE=watch-m32 SIM="$PWD/build/m32/exitstat-sim" tests/watch.sh
+	run hostview-m32 env SUITE=hostview-m32 REAL=build/m32/exitstat tests/hostview.sh
 }
 
 # run-all.sh m32: those alone (make check-m32).
@@ -66,9 +67,12 @@ run completion env SIM=tests/exitstat-sim tests/completion.sh
 run docs env SIM="$PWD/tests/exitstat-sim" tests/docs.sh
 run watch env SIM="$PWD/tests/exitstat-sim" tests/watch.sh
 run watch-asan env SUITE=watch-asan SIM="$PWD/build/san/exitstat-sim" tests/watch.sh
+run hostview env REAL=./exitstat tests/hostview.sh
+run hostview-asan env SUITE=hostview-asan REAL=build/san/exitstat tests/hostview.sh
 run unit-valgrind $valgrind build/unit-tests
 run cli-valgrind env SUITE=cli-valgrind WRAP="$valgrind" SIM=tests/exitstat-sim REAL=./exitstat tests/cli.sh
 run interface-valgrind env SUITE=interface-valgrind WRAP="$valgrind" SIM=tests/exitstat-sim tests/interface.sh
+run hostview-valgrind env SUITE=hostview-valgrind WRAP="$valgrind" REAL=./exitstat tests/hostview.sh
 run_m32
 
 # The host patch, compile-checked against Debian's kernel sources.
