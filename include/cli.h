@@ -37,6 +37,11 @@ struct settings {
 	uint64_t iterations; /* 0: until stopped */
 	bool include_self;   /* keep the client's own CPUID exits */
 	char **command;	     /* after "--": run it between two snapshots */
+
+	/* The figures of single vCPUs (see percpu.h). */
+	bool per_cpu;	     /* --per-cpu: each allowed CPU's vCPU, a column each */
+	bool cpu_given;	     /* --cpu: the vCPU under one guest CPU alone */
+	uint32_t cpu;
 };
 
 enum cli_result {

@@ -43,6 +43,9 @@ struct report_style {
 	bool include_self;
 	uint64_t self_exits; /* the client's own CPUIDs the figures span */
 	uint64_t self_cost;  /* cycles of one of them */
+	/* --cpu: the figures are those of one vCPU, read on that CPU. */
+	bool one_vcpu;
+	uint32_t cpu, vcpu;
 };
 
 const char *time_unit_name(enum time_unit unit);

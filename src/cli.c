@@ -16,7 +16,12 @@ enum {
 	OPT_TSC_HZ,
 	OPT_INCLUDE_SELF,
 	OPT_LIST,
+	OPT_PER_CPU,
+	OPT_CPU,
 };
+
+/* --cpu: a CPU number a cpu_set_t can hold. */
+#define CPU_NUMBER_MAX 1023
 
 
 
@@ -34,6 +39,8 @@ static const struct option long_options[] = {
 	{ "iterations", required_argument, NULL, 'n' },
 	{ "include-self", no_argument, NULL, OPT_INCLUDE_SELF },
 	{ "list", no_argument, NULL, OPT_LIST },
+	{ "per-cpu", no_argument, NULL, OPT_PER_CPU },
+	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -47,6 +54,9 @@ static const char usage_text[] =
 	"       exitstat -w [-b] [-i SEC] [-n N] [--include-self] [options]\n"
 	"       exitstat [options] INTERVAL [COUNT]\n"
 	"       exitstat [options] [--include-self] -- COMMAND [ARG ...]\n"
+	"       exitstat --per-cpu [-a | -r SPEC ...] [-s KEY] [-f FORMAT] [-u UNIT]\n"
+	"                [-w] [--include-self] [-- COMMAND [ARG ...]]\n"
+	"       exitstat --cpu N [options] [-- COMMAND [ARG ...]]\n"
 	"       exitstat --list [-f FORMAT]\n"
 	"       exitstat -h | -V\n"
 	"\n"
@@ -76,6 +86,12 @@ static const char usage_text[] =
 	"  -i, --interval SEC   seconds between refreshes (default 1, min 0.1)\n"
 	"  -n, --iterations N   stop after N refreshes\n"
 	"      --include-self   keep exitstat's own CPUID exits in the figures\n"
+	"      --per-cpu        reasons by CPU: the vCPU under each CPU this\n"
+	"                       process may run on, read there, a column each,\n"
+	"                       and their sum; with -w, the live view starts in\n"
+	"                       that panel (key c toggles it)\n"
+	"      --cpu N          the figures of the vCPU under guest CPU N alone,\n"
+	"                       read there; a command runs there too\n"
 	"  INTERVAL [COUNT]     as in vmstat: -b -i INTERVAL [-n COUNT]\n"
 	"  -- COMMAND [ARG ...] report the exits during COMMAND (on stderr);\n"
 	"                       exit with its status\n"
@@ -85,7 +101,8 @@ static const char usage_text[] =
 	"Without -a or -r: the totals and the reasons that have exits.\n"
 	"Exit status: 0 done, 1 output error (or out of memory, no TSC rate,\n"
 	"a command not waited for), 2 usage error,\n"
-	"3 no hypervisor or no exit-statistics interface; with a COMMAND, its\n"
+	"3 no hypervisor or no exit-statistics interface (or, for --per-cpu and\n"
+	"--cpu, no figures of one vCPU); with a COMMAND, its\n"
 	"status (126 not runnable, 127 not found); -w or -b ended by a signal:\n"
 	"128 + its number: 129 SIGHUP, 130 SIGINT (^C), 143 SIGTERM.\n"
 	"See exitstat(1).\n";
@@ -134,6 +151,7 @@ static enum cli_result parse_option(int opt, const char *arg,
 {
 	char err[128];
 	const char *why;
+	uint64_t value;
 	int index;
 
 	switch (opt) {
@@ -201,6 +219,15 @@ static enum cli_result parse_option(int opt, const char *arg,
 	case OPT_LIST:
 		s->list = true;
 		return CLI_RUN;
+	case OPT_PER_CPU:
+		s->per_cpu = true;
+		return CLI_RUN;
+	case OPT_CPU:
+		if (!parse_u64(arg, 0, CPU_NUMBER_MAX, &value, &why))
+			return bad_value("--cpu", arg, why, "a CPU number, 0 to 1023");
+		s->cpu = (uint32_t)value;
+		s->cpu_given = true;
+		return CLI_RUN;
 	}
 	return CLI_USAGE;
 }
@@ -260,10 +287,26 @@ static enum cli_result check_list(struct settings *s, bool all, bool timing)
 {
 	if (all || s->reasons->count || s->sort_given || s->unit != UNIT_CYCLES ||
 	    s->tsc_hz || s->raw || s->watch || s->batch || timing ||
-	    s->include_self || s->command)
+	    s->include_self || s->command || s->per_cpu || s->cpu_given)
 		return usage_error("%s", "--list takes no other option than --format");
 	if (s->format == FORMAT_PROMETHEUS)
 		return usage_error("%s", "--list prints a table, json or csv");
+	return CLI_RUN;
+}
+
+/* What --per-cpu and --cpu cannot go with. */
+static enum cli_result check_vcpu_options(const struct settings *s)
+{
+	if (!s->per_cpu && !s->cpu_given)
+		return CLI_RUN;
+	if (s->per_cpu && s->cpu_given)
+		return usage_error("%s", "--per-cpu and --cpu cannot be combined: --per-cpu reads every CPU");
+	if (s->raw)
+		return usage_error("%s", "--raw cannot be combined with --per-cpu or --cpu");
+	if (s->format == FORMAT_PROMETHEUS)
+		return usage_error("%s", "-f prometheus gives the VM's counters: not with --per-cpu or --cpu");
+	if (s->per_cpu && s->batch)
+		return usage_error("%s", "--per-cpu is a panel of the live view: not with --batch, or --watch in json or csv");
 	return CLI_RUN;
 }
 
@@ -323,6 +366,8 @@ enum cli_result cli_parse(int argc, char **argv, struct settings *s)
 		return usage_error("%s", "--watch cannot be combined with a command");
 	if (s->raw && (s->watch || s->command))
 		return usage_error("%s", "--raw cannot be combined with --watch or a command");
+	if ((result = check_vcpu_options(s)) != CLI_RUN)
+		return result;
 	if (timing && !s->watch)
 		return usage_error("%s", "--interval and --iterations need --watch or --batch");
 	if (s->sort == SORT_RATE && s->sort_given && !s->watch && !s->command)

@@ -495,12 +495,16 @@ int watch_run(const struct settings *s, struct collector *c,
 	};
 	SCREEN *screen = NULL;
 	FILE *keyboard = NULL;
+	bool ready;
 	int status;
 
 	install_signals();
 	w.started = monotonic_seconds();
-	if (!reader_init(&w.reader, c, reasons, nreasons, host->wide_counts) ||
-	    !sample(&w) || !snapshot_zero_like(&w.cur, 0, &w.baseline)) {
+	ready = reader_init(&w.reader, c, reasons, nreasons, host->wide_counts);
+	/* --cpu: the vCPU under the CPU main() pinned the process to. */
+	if (ready && s->cpu_given)
+		reader_select_vcpu(&w.reader);
+	if (!ready || !sample(&w) || !snapshot_zero_like(&w.cur, 0, &w.baseline)) {
 		fputs("exitstat: out of memory\n", stderr);
 		reader_free(&w.reader);
 		snapshot_free(&w.cur);
