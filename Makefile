@@ -24,7 +24,7 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -DEXITSTAT_VERSION='"$(VERSION)"' \
 ALL_LDFLAGS = $(LDFLAGS) $(VARIANT_CFLAGS)
 
 CORE = cli command cpus delta exit_reasons figures host list metrics parse \
-	percpu percpu_report ratio \
+	percpu percpu_panel percpu_report ratio \
 	report snapshot table terminal tsc units view watch
 CORE_OBJS = $(CORE:%=$(BUILD)/%.o)
 HEADERS = $(wildcard include/*.h)

@@ -75,8 +75,52 @@ int percpu_run(const struct settings *s, struct collector *c,
 
 void percpu_table_free(struct percpu_table *t);
 
-/* Prints the table as --format asks (table, json or csv). */
-void percpu_report(FILE *out, const struct host_info *host,
+/*
+ * Reads the columns for a report or the live view: every allowed CPU in
+ * turn, pinned there, the affinity put back after each round.
+ */
+struct percpu_sampler;
+
+struct percpu_sampler *percpu_sampler_new(struct collector *vm,
+					  struct cpu_pin *pin,
+					  const uint16_t *list, size_t nlist,
+					  bool wide);
+void percpu_sampler_free(struct percpu_sampler *ps);
+size_t percpu_sampler_count(const struct percpu_sampler *ps);
+
+/*
+ * Pins the process to the first column's CPU, where vm's reads must
+ * happen (the first column counts them); percpu_sampler_take() puts the
+ * affinity back.  False, after one line on stderr, when it cannot.
+ */
+bool percpu_sampler_pin_first(struct percpu_sampler *ps);
+
+/*
+ * Reads every column once (the first time, figures are since the VM
+ * started); now is when, for rates.  Returns an exit status, after one
+ * line on stderr when it is not EXITSTAT_OK.
+ */
+int percpu_sampler_take(struct percpu_sampler *ps, double now);
+
+/* Figures from the last reading on (the r key; a command's start). */
+bool percpu_sampler_rebase(struct percpu_sampler *ps);
+
+/* The host's counters went back at the last reading. */
+bool percpu_sampler_reset_seen(const struct percpu_sampler *ps);
+
+/* Seconds between the last two readings; 0 before there are two. */
+double percpu_sampler_seconds(const struct percpu_sampler *ps);
+
+/*
+ * The table since the baseline, the recent fields over the last interval
+ * (all of the span before a second reading); rows as figures_present().
+ */
+bool percpu_sampler_table(const struct percpu_sampler *ps, bool include_self,
+			  enum run_mode mode, bool sort, enum sort_key key,
+			  struct percpu_table *t);
+
+/* Prints the table as --format asks (table, json or csv); false: no memory. */
+bool percpu_report(FILE *out, const struct host_info *host,
 		   const struct percpu_table *t,
 		   const struct report_style *style,
 		   const char *const *notes);

@@ -20,6 +20,12 @@ struct cpuid_record {
  */
 struct collector {
 	uint64_t issued;
+	/*
+	 * Another collector that counts this one's CPUIDs too (not those it
+	 * is told of in turn): --per-cpu counts each CPU's CPUIDs apart and
+	 * all of them together.
+	 */
+	struct collector *also;
 	bool logging;
 	size_t log_len, log_cap;
 	struct cpuid_record *log;

@@ -3,6 +3,7 @@
 #define EXITSTAT_WATCH_H
 
 #include "cli.h"
+#include "cpus.h"
 #include "host.h"
 #include "report.h"
 #include "snapshot.h"
@@ -10,6 +11,6 @@
 /* Runs until q, a signal or --iterations; returns an exit status. */
 int watch_run(const struct settings *s, struct collector *c,
 	      const struct host_info *host, const struct report_style *style,
-	      const uint16_t *reasons, size_t nreasons);
+	      const uint16_t *reasons, size_t nreasons, struct cpu_pin *pin);
 
 #endif

@@ -127,7 +127,7 @@ static int run_command(const struct settings *s, struct reader *r,
 
 /* Reads and prints what the settings ask for; returns an exit status. */
 static int run_report(const struct settings *s, struct collector *c,
-		      const struct host_info *host)
+		      const struct host_info *host, struct cpu_pin *pin)
 {
 	struct report_style style = {
 		.format = s->format, .sort = s->sort, .unit = s->unit,
@@ -159,7 +159,7 @@ static int run_report(const struct settings *s, struct collector *c,
 	}
 	list = reasons_to_read(s, scan, &n);
 	if (s->watch)
-		return watch_run(s, c, host, &style, list, n);
+		return watch_run(s, c, host, &style, list, n, pin);
 	if (!reader_init(&reader, c, list, n, host->wide_counts)) {
 		oom();
 		return EXITSTAT_FAILURE;
@@ -248,10 +248,11 @@ int main(int argc, char **argv)
 		vcpu_describe_missing(&host, why, sizeof(why));
 		fprintf(stderr, "exitstat: %s\n", why);
 		status = EXITSTAT_NO_INTERFACE;
-	} else if (host.verdict == HOST_READY && settings.per_cpu) {
+	} else if (host.verdict == HOST_READY && settings.per_cpu &&
+		   !settings.watch) {
 		status = percpu_run(&settings, &collector, &host, &pin);
 	} else if (host.verdict == HOST_READY || settings.raw) {
-		status = run_report(&settings, &collector, &host);
+		status = run_report(&settings, &collector, &host, &pin);
 	} else {
 		status = EXITSTAT_OK;
 	}

@@ -161,90 +161,251 @@ void vcpu_describe_missing(const struct host_info *host, char *buf,
 				   : "no EXST extension");
 }
 
-/* Reads one column: its own reader, and its own count of CPUIDs. */
-struct sampler {
+/* One column: its own reader, and its own count of CPUIDs. */
+struct column_reader {
 	uint32_t cpu;
-	struct collector own;
-	struct collector *collector;
+	struct collector collector;
 	struct reader reader;
 	bool ready;
+	struct snapshot base, prev, cur;
 };
 
-static void samplers_free(struct sampler *sam, size_t n)
+struct percpu_sampler {
+	struct collector *vm;
+	struct cpu_pin *pin;
+	size_t count;
+	struct column_reader *columns;
+	bool have_prev;
+	double prev_at, cur_at;
+};
+
+static void column_free(struct column_reader *col)
+{
+	if (col->ready)
+		reader_free(&col->reader);
+	collector_free(&col->collector);
+	snapshot_free(&col->base);
+	snapshot_free(&col->prev);
+	snapshot_free(&col->cur);
+}
+
+void percpu_sampler_free(struct percpu_sampler *ps)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (sam[i].ready)
-			reader_free(&sam[i].reader);
-		collector_free(&sam[i].own);
-	}
-	free(sam);
+	if (!ps)
+		return;
+	for (i = 0; i < ps->count; i++)
+		column_free(&ps->columns[i]);
+	if (ps->vm)
+		ps->vm->also = NULL;
+	free(ps->columns);
+	free(ps);
 }
 
 /*
- * The first column counts its CPUIDs in c, which issued every CPUID so far
- * on that CPU: a baseline at 0 then takes them all out, as in a report of
- * the VM.  The others start at 0 on CPUs that saw none of the client's.
+ * Each column counts its own CPUIDs, and vm counts them all.  vm's own
+ * reads happen on the first CPU alone (vcpu_prepare() pinned the process
+ * there for the probes, percpu_sampler_pin_first() for the live view's
+ * reads), so the first column counts them too, those so far included.
  */
-static struct sampler *samplers_new(struct collector *c, const uint32_t *cpus,
-				    size_t n, const uint16_t *list,
-				    size_t nlist, bool wide)
+struct percpu_sampler *percpu_sampler_new(struct collector *vm,
+					  struct cpu_pin *pin,
+					  const uint16_t *list, size_t nlist,
+					  bool wide)
 {
-	struct sampler *sam = calloc(n, sizeof(*sam));
-	size_t i;
+	struct percpu_sampler *ps = calloc(1, sizeof(*ps));
+	uint32_t *cpus = calloc(CPUS_MAX, sizeof(*cpus));
+	size_t i, n;
 
-	if (!sam)
-		return NULL;
+	if (!ps || !cpus)
+		goto fail;
+	n = cpu_pin_allowed(pin, cpus, CPUS_MAX);
+	ps->vm = vm;
+	ps->pin = pin;
+	ps->columns = calloc(n ? n : 1, sizeof(*ps->columns));
+	if (!ps->columns)
+		goto fail;
 	for (i = 0; i < n; i++) {
-		sam[i].cpu = cpus[i];
-		collector_init(&sam[i].own, false);
-		sam[i].collector = i ? &sam[i].own : c;
-		if (!reader_init(&sam[i].reader, sam[i].collector, list, nlist,
-				 wide)) {
-			samplers_free(sam, i + 1);
-			return NULL;
-		}
-		sam[i].ready = true;
-		reader_select_vcpu(&sam[i].reader);
+		struct column_reader *col = &ps->columns[i];
+
+		ps->count++;
+		col->cpu = cpus[i];
+		collector_init(&col->collector, false);
+		col->collector.also = vm;
+		if (!reader_init(&col->reader, &col->collector, list, nlist,
+				 wide))
+			goto fail;
+		col->ready = true;
+		reader_select_vcpu(&col->reader);
 	}
-	return sam;
+	if (n) {
+		ps->columns[0].collector.issued = vm->issued;
+		vm->also = &ps->columns[0].collector;
+	}
+	free(cpus);
+	return ps;
+fail:
+	free(cpus);
+	percpu_sampler_free(ps);
+	return NULL;
 }
 
-/* One snapshot per column, each on its CPU; the affinity put back after. */
-static int take_all(struct sampler *sam, size_t n, struct cpu_pin *pin,
-		    struct snapshot *out)
+size_t percpu_sampler_count(const struct percpu_sampler *ps)
 {
-	size_t i, j;
+	return ps->count;
+}
 
-	for (i = 0; i < n; i++) {
-		if (!cpu_pin_to(pin, sam[i].cpu)) {
-			fprintf(stderr, "exitstat: cannot run on CPU %u: %s\n",
-				sam[i].cpu, strerror(errno));
-			break;
-		}
-		if (!snapshot_take(&sam[i].reader, &out[i])) {
-			fputs("exitstat: out of memory\n", stderr);
-			break;
-		}
+bool percpu_sampler_pin_first(struct percpu_sampler *ps)
+{
+	if (ps->count && !cpu_pin_to(ps->pin, ps->columns[0].cpu)) {
+		fprintf(stderr, "exitstat: cannot run on CPU %u: %s\n",
+			ps->columns[0].cpu, strerror(errno));
+		cpu_pin_restore(ps->pin);
+		return false;
 	}
-	cpu_pin_restore(pin);
-	if (i == n)
-		return EXITSTAT_OK;
-	for (j = 0; j < i; j++)
-		snapshot_free(&out[j]);
+	return true;
+}
+
+/* After a reset of the host's counters: figures since then. */
+static bool rebase_after_reset(struct column_reader *col, bool have_prev)
+{
+	snapshot_free(&col->base);
+	if (!snapshot_zero_like(&col->cur, col->cur.started_at, &col->base))
+		return false;
+	if (have_prev) {
+		snapshot_free(&col->prev);
+		return snapshot_copy(&col->base, &col->prev);
+	}
+	return true;
+}
+
+int percpu_sampler_take(struct percpu_sampler *ps, double now)
+{
+	struct snapshot next;
+	bool first = ps->columns && !ps->columns[0].cur.reasons;
+	size_t i;
+
+	for (i = 0; i < ps->count; i++) {
+		struct column_reader *col = &ps->columns[i];
+
+		if (!cpu_pin_to(ps->pin, col->cpu)) {
+			fprintf(stderr, "exitstat: cannot run on CPU %u: %s\n",
+				col->cpu, strerror(errno));
+			cpu_pin_restore(ps->pin);
+			return EXITSTAT_FAILURE;
+		}
+		if (!snapshot_take(&col->reader, &next))
+			goto oom;
+		snapshot_free(&col->prev);
+		col->prev = col->cur;
+		col->cur = next;
+		/* The first sample: figures since the VM started. */
+		if (first && !snapshot_zero_like(&next, 0, &col->base))
+			goto oom;
+		if (next.reset && !rebase_after_reset(col, !first))
+			goto oom;
+	}
+	cpu_pin_restore(ps->pin);
+	ps->have_prev = !first;
+	ps->prev_at = ps->cur_at;
+	ps->cur_at = now;
+	return EXITSTAT_OK;
+oom:
+	cpu_pin_restore(ps->pin);
+	fputs("exitstat: out of memory\n", stderr);
 	return EXITSTAT_FAILURE;
 }
 
-static void snapshots_free(struct snapshot *snaps, size_t n)
+bool percpu_sampler_rebase(struct percpu_sampler *ps)
 {
 	size_t i;
 
-	if (!snaps)
-		return;
-	for (i = 0; i < n; i++)
-		snapshot_free(&snaps[i]);
-	free(snaps);
+	for (i = 0; i < ps->count; i++) {
+		snapshot_free(&ps->columns[i].base);
+		if (!snapshot_copy(&ps->columns[i].cur, &ps->columns[i].base))
+			return false;
+	}
+	return true;
+}
+
+bool percpu_sampler_reset_seen(const struct percpu_sampler *ps)
+{
+	size_t i;
+
+	for (i = 0; i < ps->count; i++)
+		if (ps->columns[i].cur.reset)
+			return true;
+	return false;
+}
+
+/* The recent fields of since: those of the last interval, or all of it. */
+static bool set_recent(struct snapshot *since, const struct snapshot *prev,
+		       const struct snapshot *cur, bool include_self)
+{
+	struct snapshot recent;
+	size_t j;
+
+	if (!prev) {
+		recent = *since;
+	} else {
+		if (!snapshot_delta(prev, cur, include_self, &recent))
+			return false;
+		figures_settle(&recent);
+	}
+	for (j = 0; j < since->count; j++) {
+		since->reasons[j].recent = recent.reasons[j].exits;
+		since->reasons[j].recent_cycles = recent.reasons[j].cycles;
+	}
+	since->total_recent = recent.total_exits;
+	since->other_recent = recent.other_exits;
+	since->total_recent_cycles = recent.total_cycles;
+	since->other_recent_cycles = recent.other_cycles;
+	if (prev)
+		snapshot_free(&recent);
+	return true;
+}
+
+bool percpu_sampler_table(const struct percpu_sampler *ps, bool include_self,
+			  enum run_mode mode, bool sort, enum sort_key key,
+			  struct percpu_table *t)
+{
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	t->columns = calloc(ps->count ? ps->count : 1, sizeof(*t->columns));
+	if (!t->columns)
+		return false;
+	for (i = 0; i < ps->count; i++) {
+		const struct column_reader *cr = &ps->columns[i];
+		struct percpu_column *col = &t->columns[i];
+
+		if (!snapshot_delta(&cr->base, &cr->cur, include_self,
+				    &col->figures))
+			goto fail;
+		t->count++;
+		figures_settle(&col->figures);
+		if (!set_recent(&col->figures,
+				ps->have_prev ? &cr->prev : NULL, &cr->cur,
+				include_self))
+			goto fail;
+		col->cpu = cr->cpu;
+		col->vcpu = cr->cur.vcpu;
+		col->self_exits = cr->cur.self_at_total_read -
+				  cr->base.self_at_total_read;
+	}
+	if (!percpu_sum(t->columns, t->count, &t->sum))
+		goto fail;
+	figures_present(&t->sum, mode, sort, key);
+	return true;
+fail:
+	percpu_table_free(t);
+	return false;
+}
+
+double percpu_sampler_seconds(const struct percpu_sampler *ps)
+{
+	return ps->have_prev ? ps->cur_at - ps->prev_at : 0;
 }
 
 /* Which reasons to read, in the order to read them (as main.c's). */
@@ -263,49 +424,6 @@ static const uint16_t *reasons_to_read(const struct settings *s,
 	return scan;
 }
 
-/*
- * The figures of every column since its baseline, by the rule of every
- * mode (snapshot_delta), their sum, and the rows to show.
- */
-static bool build_table(const struct settings *s, struct snapshot *base,
-			const struct snapshot *cur, size_t n,
-			struct percpu_table *t, bool command)
-{
-	size_t i, j;
-
-	t->columns = calloc(n, sizeof(*t->columns));
-	if (!t->columns)
-		return false;
-	for (i = 0; i < n; i++) {
-		struct percpu_column *col = &t->columns[i];
-		struct snapshot *fig = &col->figures;
-
-		if (!snapshot_delta(&base[i], &cur[i], s->include_self, fig))
-			return false;
-		t->count++;
-		figures_settle(fig);
-		/* One interval: the rates are over the whole span. */
-		for (j = 0; j < fig->count; j++) {
-			fig->reasons[j].recent = fig->reasons[j].exits;
-			fig->reasons[j].recent_cycles = fig->reasons[j].cycles;
-		}
-		fig->total_recent = fig->total_exits;
-		fig->other_recent = fig->other_exits;
-		fig->total_recent_cycles = fig->total_cycles;
-		fig->other_recent_cycles = fig->other_cycles;
-		col->cpu = 0;
-		col->vcpu = cur[i].vcpu;
-		col->self_exits = cur[i].self_at_total_read -
-				  base[i].self_at_total_read;
-	}
-	(void)command;
-	if (!percpu_sum(t->columns, n, &t->sum))
-		return false;
-	figures_present(&t->sum, s->mode, s->sort_given || s->mode != MODE_REASONS,
-			s->sort);
-	return true;
-}
-
 #define NOTE_SUM "TOTAL is the sum of the CPUs' columns, each read on its CPU in turn"
 #define NOTE_PART "only the CPUs this process may run on are read: TOTAL is not the VM's"
 #define NOTE_COMMAND "figures are each vCPU's: every process that ran there, not the command alone"
@@ -319,15 +437,13 @@ int percpu_run(const struct settings *s, struct collector *c,
 		.since = s->command ? SINCE_COMMAND : SINCE_VM_START,
 	};
 	const char *notes[4] = { NULL };
-	uint32_t cpus[CPUS_MAX];
 	uint16_t scan[READ_REASONS];
-	struct snapshot *base = NULL, *cur = NULL;
 	struct percpu_table table = { 0 };
-	struct sampler *sam = NULL;
+	struct percpu_sampler *ps;
 	const uint16_t *list;
-	size_t n, nlist, i, nnotes = 0;
+	size_t nlist, i, nnotes = 0;
 	bool exec_failed = false;
-	int status = EXITSTAT_FAILURE, taken;
+	int status, taken;
 	long online;
 
 	if (style.tsc_hz == 0 && (style.unit != UNIT_CYCLES || s->command)) {
@@ -339,68 +455,54 @@ int percpu_run(const struct settings *s, struct collector *c,
 		}
 	}
 	list = reasons_to_read(s, scan, &nlist);
-	n = cpu_pin_allowed(pin, cpus, CPUS_MAX);
-	sam = samplers_new(c, cpus, n, list, nlist, host->wide_counts);
-	base = calloc(n, sizeof(*base));
-	cur = calloc(n, sizeof(*cur));
-	if (!sam || !base || !cur)
-		goto oom;
-	if (s->command) {
-		if ((taken = take_all(sam, n, pin, base)) != EXITSTAT_OK)
-			goto out;
-		/* Unpinned: the command runs where it would have. */
+	ps = percpu_sampler_new(c, pin, list, nlist, host->wide_counts);
+	if (!ps) {
+		fputs("exitstat: out of memory\n", stderr);
+		return EXITSTAT_FAILURE;
+	}
+	status = percpu_sampler_take(ps, 0);
+	if (status == EXITSTAT_OK && s->command) {
+		/* Figures from here; the command runs unpinned, where it would. */
+		if (!percpu_sampler_rebase(ps)) {
+			percpu_sampler_free(ps);
+			fputs("exitstat: out of memory\n", stderr);
+			return EXITSTAT_FAILURE;
+		}
 		status = command_run(s->command, &style.seconds, &exec_failed);
-		if ((taken = take_all(sam, n, pin, cur)) != EXITSTAT_OK) {
+		taken = percpu_sampler_take(ps, 0);
+		if (taken != EXITSTAT_OK)
 			status = taken;
-			goto out;
+		style.counter_reset = percpu_sampler_reset_seen(ps);
+		/* One interval: the rates are over the whole span. */
+		ps->have_prev = false;
+		if (taken != EXITSTAT_OK || exec_failed) {
+			percpu_sampler_free(ps);
+			return status;
 		}
-		for (i = 0; i < n; i++) {
-			if (!cur[i].reset)
-				continue;
-			/* Only what came after the reset can be told. */
-			snapshot_free(&base[i]);
-			if (!snapshot_zero_like(&cur[i], cur[i].started_at,
-						&base[i]))
-				goto oom;
-			style.counter_reset = true;
-		}
-		if (exec_failed)
-			goto out;
-	} else {
-		if ((status = take_all(sam, n, pin, cur)) != EXITSTAT_OK)
-			goto out;
-		for (i = 0; i < n; i++)
-			if (!snapshot_zero_like(&cur[i], 0, &base[i]))
-				goto oom;
+	} else if (status != EXITSTAT_OK) {
+		percpu_sampler_free(ps);
+		return status;
 	}
-	if (!build_table(s, base, cur, n, &table, s->command != NULL))
-		goto oom;
-	for (i = 0; i < n; i++) {
-		table.columns[i].cpu = cpus[i];
+	if (!percpu_sampler_table(ps, s->include_self, s->mode,
+				  s->sort_given || s->mode != MODE_REASONS,
+				  s->sort, &table)) {
+		percpu_sampler_free(ps);
+		fputs("exitstat: out of memory\n", stderr);
+		return EXITSTAT_FAILURE;
+	}
+	for (i = 0; i < table.count; i++)
 		style.self_exits += table.columns[i].self_exits;
-	}
-	style.self_cost = cur[0].self_cost;
+	style.self_cost = ps->count ? ps->columns[0].cur.self_cost : 0;
 	notes[nnotes++] = NOTE_SUM;
 	online = sysconf(_SC_NPROCESSORS_ONLN);
-	if (online > 0 && (size_t)online > n)
+	if (online > 0 && (size_t)online > table.count)
 		notes[nnotes++] = NOTE_PART;
 	if (s->command)
 		notes[nnotes++] = NOTE_COMMAND;
-	percpu_report(s->command ? stderr : stdout, host, &table, &style,
-		      notes);
-	if (!s->command)
-		status = EXITSTAT_OK;
-	goto out;
-oom:
-	fputs("exitstat: out of memory\n", stderr);
-	status = EXITSTAT_FAILURE;
-out:
-	cpu_pin_restore(pin);
+	if (!percpu_report(s->command ? stderr : stdout, host, &table, &style,
+			   notes))
+		status = EXITSTAT_FAILURE;
 	percpu_table_free(&table);
-	/* Snapshots not taken are all zeros: freeing them is a no-op. */
-	snapshots_free(base, n);
-	snapshots_free(cur, n);
-	if (sam)
-		samplers_free(sam, n);
+	percpu_sampler_free(ps);
 	return status;
 }

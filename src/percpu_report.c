@@ -186,7 +186,7 @@ static void own_exits_note(char *buf, size_t len,
 #define RESET_NOTE \
 	"the host's counters went back (VM restored or migrated, or counting restarted): figures are since then"
 
-static void print_table(FILE *out, const struct host_info *host,
+static bool print_table(FILE *out, const struct host_info *host,
 			const struct percpu_table *t,
 			const struct percpu_row *rows, size_t nrows,
 			const struct report_style *style,
@@ -214,14 +214,15 @@ static void print_table(FILE *out, const struct host_info *host,
 	if (style->counter_reset)
 		fprintf(out, "note: %s\n", RESET_NOTE);
 	fputs("\nexits:\n", out);
-	print_grid(out, t, rows, nrows, FIGURE_EXITS, style);
+	if (!print_grid(out, t, rows, nrows, FIGURE_EXITS, style))
+		return false;
 	if (style->unit == UNIT_CYCLES)
 		fputs("\ncycles:\n", out);
 	else if (style->unit == UNIT_AUTO)
 		fputs("\ntime:\n", out);
 	else
 		fprintf(out, "\ntime (%s):\n", time_unit_name(style->unit));
-	print_grid(out, t, rows, nrows, FIGURE_TIME, style);
+	return print_grid(out, t, rows, nrows, FIGURE_TIME, style);
 }
 
 static double now_seconds(void)
@@ -398,35 +399,34 @@ static void print_csv(FILE *out, const struct percpu_table *t,
 	}
 }
 
-void percpu_report(FILE *out, const struct host_info *host,
+bool percpu_report(FILE *out, const struct host_info *host,
 		   const struct percpu_table *t,
 		   const struct report_style *style,
 		   const char *const *notes)
 {
 	struct percpu_row *rows = calloc(t->sum.count + 2, sizeof(*rows));
 	char (*labels)[16] = calloc(t->sum.count + 1, sizeof(*labels));
+	bool done = rows && labels;
 	size_t nrows;
 
-	if (!rows || !labels) {
-		fputs("exitstat: out of memory\n", stderr);
-		free(rows);
-		free(labels);
-		return;
-	}
-	nrows = table_rows(t, rows, labels);
-	switch (style->format) {
-	case FORMAT_TABLE:
-		print_table(out, host, t, rows, nrows, style, notes);
-		break;
-	case FORMAT_JSON:
-		print_json(out, host, t, rows, nrows, style, notes);
-		break;
-	case FORMAT_CSV:
-		print_csv(out, t, rows, nrows, style);
-		break;
-	case FORMAT_PROMETHEUS: /* refused on the command line */
-		break;
+	if (done) {
+		nrows = table_rows(t, rows, labels);
+		switch (style->format) {
+		case FORMAT_TABLE:
+			done = print_table(out, host, t, rows, nrows, style,
+					   notes);
+			break;
+		case FORMAT_JSON:
+			print_json(out, host, t, rows, nrows, style, notes);
+			break;
+		case FORMAT_CSV:
+			print_csv(out, t, rows, nrows, style);
+			break;
+		case FORMAT_PROMETHEUS: /* refused on the command line */
+			break;
+		}
 	}
 	free(rows);
 	free(labels);
+	return done;
 }

@@ -45,6 +45,8 @@ void collector_query(struct collector *c, uint32_t leaf, uint32_t subleaf,
 {
 	cpuid_port_query(leaf, subleaf, out);
 	c->issued++;
+	if (c->also)
+		c->also->issued++;
 	if (c->logging)
 		collector_log(c, leaf, subleaf, out);
 }

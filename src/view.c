@@ -7,6 +7,7 @@
 
 #include "exit_reasons.h"
 #include "figures.h"
+#include "percpu_panel.h"
 
 #define BAR_WIDTH 10
 
@@ -196,13 +197,17 @@ static void draw_hints(struct sink *k, const struct view_model *m)
 
 	if (m->show_help)
 		snprintf(line, sizeof(line),
-			 "q quit  s,<,> sort  z zero rows  p pause  r reset  "
-			 "+,- interval  arrows,PgUp,PgDn scroll  h,? help");
+			 "q quit  %ss,<,> sort  z zero rows  p pause  r reset  "
+			 "+,- interval  arrows,PgUp,PgDn scroll  h,? help",
+			 m->panel_available ? "c per-CPU  " : "");
 	else
 		snprintf(line, sizeof(line),
-			 "sort: %s  zero rows: %s  (h for help)",
+			 "sort: %s  zero rows: %s%s  (h for help)",
 			 sort_title(m->style->sort),
-			 m->show_zero ? "shown" : "hidden");
+			 m->show_zero ? "shown" : "hidden",
+			 !m->panel_available ? ""
+			 : m->panel	     ? "  view: per CPU, exits/s (c: reasons)"
+					     : "  view: reasons (c: per CPU)");
 	sink_line(k, false, line);
 }
 
@@ -280,6 +285,10 @@ void view_draw(struct sink *k, const struct view_model *m)
 	draw_header(k, m);
 	if (k->curses)
 		draw_hints(k, m);
+	if (m->panel) {
+		percpu_panel_draw(k, m, m->panel, m->panel_seconds);
+		return;
+	}
 	draw_titles(k, m);
 	for (i = 0; i < m->since->count; i++) {
 		const struct reason_stat *st = &m->since->reasons[i];
