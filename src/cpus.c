@@ -61,8 +61,10 @@ void cpu_pin_describe(const struct cpu_pin *pin, char *buf, size_t len)
 					   used ? "," : "", cpu)
 				: snprintf(buf + used, len - used, "%s%u-%u",
 					   used ? "," : "", cpu, last);
-		if (n < 0 || (size_t)n >= len - used)
+		if (n < 0 || (size_t)n >= len - used) {
+			buf[used] = '\0'; /* whole items only */
 			return;
+		}
 		used += (size_t)n;
 		cpu = last + 1;
 	}

@@ -135,6 +135,7 @@ static void draw_header(struct sink *k, const struct view_model *m)
 {
 	const struct snapshot *s = m->since;
 	char line[512], up[32], last[320], amount[48], cpu[64], tsc[128];
+	char vcpu[48];
 	const double seconds = m->last_seconds;
 	struct report_style over_last = *m->style;
 
@@ -155,8 +156,12 @@ static void draw_header(struct sink *k, const struct view_model *m)
 		snprintf(tsc, sizeof(tsc), "TSC %.2f GHz (%s)",
 			 (double)m->style->tsc_hz / 1e9,
 			 tsc_source_name(m->style));
-	snprintf(line, sizeof(line), "exitstat  host %s  every %.1fs  up %s%s%s%s%s",
-		 m->host->vendor, m->interval, up,
+	vcpu[0] = '\0';
+	if (m->style->one_vcpu)
+		snprintf(vcpu, sizeof(vcpu), "  vCPU %" PRIu32 " on CPU %" PRIu32,
+			 m->style->vcpu, m->style->cpu);
+	snprintf(line, sizeof(line), "exitstat  host %s%s  every %.1fs  up %s%s%s%s%s",
+		 m->host->vendor, vcpu, m->interval, up,
 		 m->paused ? "  PAUSED" : "", cpu, tsc[0] ? "  " : "", tsc);
 	sink_line(k, false, line);
 

@@ -97,6 +97,11 @@ static bool sample(struct watch *w)
 	    percpu_sampler_take(w->per_cpu, monotonic_seconds()) != EXITSTAT_OK)
 		return false;
 	w->self_per_refresh = w->collector->issued - issued;
+	if (w->settings->cpu_given) {
+		w->style.one_vcpu = true;
+		w->style.cpu = w->settings->cpu;
+		w->style.vcpu = next.vcpu;
+	}
 	if (w->have_prev)
 		snapshot_free(&w->prev);
 	w->prev = w->cur;

@@ -44,6 +44,7 @@ run_m32() {
 	run cli-m32 env SUITE=cli-m32 SIM=build/m32/exitstat-sim REAL=build/m32/exitstat tests/cli.sh
 	run interface-m32 env SUITE=interface-m32 SIM=build/m32/exitstat-sim tests/interface.sh
 	run watch-m32 env SUITE=watch-m32 SIM="$PWD/build/m32/exitstat-sim" tests/watch.sh
+	run percpu-m32 env SUITE=percpu-m32 SIM=build/m32/exitstat-sim tests/percpu.sh
 }
 
 # run-all.sh m32: those alone (make check-m32).
@@ -66,9 +67,14 @@ run completion env SIM=tests/exitstat-sim tests/completion.sh
 run docs env SIM="$PWD/tests/exitstat-sim" tests/docs.sh
 run watch env SIM="$PWD/tests/exitstat-sim" tests/watch.sh
 run watch-asan env SUITE=watch-asan SIM="$PWD/build/san/exitstat-sim" tests/watch.sh
+run percpu env SIM=tests/exitstat-sim tests/percpu.sh
+run percpu-asan env SUITE=percpu-asan SIM=build/san/exitstat-sim tests/percpu.sh
+run percpu-watch env SIM="$PWD/tests/exitstat-sim" tests/percpu-watch.sh
+run percpu-watch-asan env SUITE=percpu-watch-asan SIM="$PWD/build/san/exitstat-sim" tests/percpu-watch.sh
 run unit-valgrind $valgrind build/unit-tests
 run cli-valgrind env SUITE=cli-valgrind WRAP="$valgrind" SIM=tests/exitstat-sim REAL=./exitstat tests/cli.sh
 run interface-valgrind env SUITE=interface-valgrind WRAP="$valgrind" SIM=tests/exitstat-sim tests/interface.sh
+run percpu-valgrind env SUITE=percpu-valgrind WRAP="$valgrind" SIM=tests/exitstat-sim tests/percpu.sh
 run_m32
 
 # The host patch, compile-checked against Debian's kernel sources.
