@@ -86,7 +86,6 @@ struct percpu_sampler *percpu_sampler_new(struct collector *vm,
 					  const uint16_t *list, size_t nlist,
 					  bool wide);
 void percpu_sampler_free(struct percpu_sampler *ps);
-size_t percpu_sampler_count(const struct percpu_sampler *ps);
 
 /*
  * Pins the process to the first column's CPU, where vm's reads must

@@ -55,7 +55,7 @@ static const char usage_text[] =
 	"       exitstat [options] INTERVAL [COUNT]\n"
 	"       exitstat [options] [--include-self] -- COMMAND [ARG ...]\n"
 	"       exitstat --per-cpu [-a | -r SPEC ...] [-s KEY] [-f FORMAT] [-u UNIT]\n"
-	"                [-w] [--include-self] [-- COMMAND [ARG ...]]\n"
+	"                [-w [-b]] [--include-self] [-- COMMAND [ARG ...]]\n"
 	"       exitstat --cpu N [options] [-- COMMAND [ARG ...]]\n"
 	"       exitstat --list [-f FORMAT]\n"
 	"       exitstat -h | -V\n"
@@ -89,7 +89,7 @@ static const char usage_text[] =
 	"      --per-cpu        reasons by CPU: the vCPU under each CPU this\n"
 	"                       process may run on, read there, a column each,\n"
 	"                       and their sum; with -w, the live view starts in\n"
-	"                       that panel (key c toggles it)\n"
+	"                       that panel (key c toggles it), -b prints it\n"
 	"      --cpu N          the figures of the vCPU under guest CPU N alone,\n"
 	"                       read there; a command runs there too\n"
 	"  INTERVAL [COUNT]     as in vmstat: -b -i INTERVAL [-n COUNT]\n"
@@ -305,8 +305,8 @@ static enum cli_result check_vcpu_options(const struct settings *s)
 		return usage_error("%s", "--raw cannot be combined with --per-cpu or --cpu");
 	if (s->format == FORMAT_PROMETHEUS)
 		return usage_error("%s", "-f prometheus gives the VM's counters: not with --per-cpu or --cpu");
-	if (s->per_cpu && s->batch)
-		return usage_error("%s", "--per-cpu is a panel of the live view: not with --batch, or --watch in json or csv");
+	if (s->per_cpu && s->watch && s->format != FORMAT_TABLE)
+		return usage_error("%s", "--per-cpu with --watch or --batch draws the panel as a table: not json or csv lines");
 	return CLI_RUN;
 }
 

@@ -251,11 +251,6 @@ fail:
 	return NULL;
 }
 
-size_t percpu_sampler_count(const struct percpu_sampler *ps)
-{
-	return ps->count;
-}
-
 bool percpu_sampler_pin_first(struct percpu_sampler *ps)
 {
 	if (ps->count && !cpu_pin_to(ps->pin, ps->columns[0].cpu)) {

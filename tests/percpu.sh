@@ -180,6 +180,10 @@ check "--cpu -w: the header names the vCPU and the CPU" eval 'stdout_has "^exits
 psim busy --per-cpu -w -n 2 -i 0.1
 check "--per-cpu -w: the panel, as plain lines" eval 'status_is 0 && grep -Eq "^ REASON NAME +CPU$c0" "$out" && grep -Eq "^ +30 IO_INSTRUCTION +[1-9][0-9]*\.[0-9]" "$out"'
 check "--per-cpu -w: the header of the VM" eval 'stdout_has "^exitstat  host KVMKVMKVM"'
+psim busy --per-cpu -b -n 3 -i 0.1
+check "--per-cpu -b: the panel every interval" eval 'status_is 0 && [ "$(grep -c "^ REASON NAME  *CPU$c0" "$out")" -eq 3 ]'
+psim busy --per-cpu 0.1 2
+check "--per-cpu INTERVAL COUNT: as -b" eval 'status_is 0 && [ "$(grep -c "^ REASON NAME  *CPU$c0" "$out")" -eq 2 ]'
 
 # --- errors: one line, a status, nothing on stdout --------------------------
 sim percpu --cpu abc;           expect_error "--cpu abc" 2 "--cpu 'abc' is invalid"
@@ -199,9 +203,8 @@ sim percpu --per-cpu --raw;     expect_error "--per-cpu with --raw" 2 "--raw can
 sim percpu --cpu "$c0" --raw;   expect_error "--cpu with --raw" 2 "--raw cannot be combined with --per-cpu or --cpu"
 sim percpu --per-cpu -f prometheus; expect_error "--per-cpu -f prometheus" 2 "not with --per-cpu or --cpu"
 sim percpu --cpu "$c0" -f prometheus; expect_error "--cpu -f prometheus" 2 "not with --per-cpu or --cpu"
-sim percpu --per-cpu -b;        expect_error "--per-cpu --batch" 2 "not with --batch"
-sim percpu --per-cpu -w -f json; expect_error "--per-cpu -w -f json" 2 "not with --batch"
-sim percpu --per-cpu 1 2;       expect_error "--per-cpu INTERVAL COUNT" 2 "not with --batch"
+sim percpu --per-cpu -b -f csv; expect_error "--per-cpu --batch -f csv" 2 "not json or csv lines"
+sim percpu --per-cpu -w -f json; expect_error "--per-cpu -w -f json" 2 "not json or csv lines"
 sim percpu --per-cpu --list;    expect_error "--per-cpu --list" 2 "--list takes no other option"
 sim percpu --cpu 0 --list;      expect_error "--cpu --list" 2 "--list takes no other option"
 sim percpu --per-cpu -i 1;      expect_error "--per-cpu -i without -w" 2 "need --watch"
