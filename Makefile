@@ -23,7 +23,8 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -DEXITSTAT_VERSION='"$(VERSION)"' \
 	-Iinclude -Wall -Wextra -Werror $(CURSES_CFLAGS) $(CFLAGS) $(VARIANT_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(VARIANT_CFLAGS)
 
-CORE = cli command delta exit_reasons figures host hostfile hostview list metrics parse ratio \
+CORE = cli command cpus delta exit_reasons figures host hostfile hostview list metrics parse \
+	percpu percpu_panel percpu_report ratio \
 	report snapshot table terminal tsc units view watch
 CORE_OBJS = $(CORE:%=$(BUILD)/%.o)
 HEADERS = $(wildcard include/*.h)
@@ -40,6 +41,10 @@ exitstat: $(BUILD)/exitstat
 
 tests/exitstat-sim: $(BUILD)/exitstat-sim
 	cp $< $@
+
+# CPUIDs straight to the simulated host, for the tests of the host itself.
+tests/sim-cpuid: $(BUILD)/sim_cpuid.o $(BUILD)/sim_host.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/exitstat: $(CORE_OBJS) $(BUILD)/main.o $(BUILD)/cpuid_hw.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CURSES_LIBS) $(LDLIBS)
@@ -61,6 +66,10 @@ $(BUILD)/sim_host.o: tests/sim_host.c $(HEADERS) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+$(BUILD)/sim_cpuid.o: tests/sim_cpuid.c $(HEADERS) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
 $(BUILD)/bench.o: tests/bench.c $(HEADERS) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -71,7 +80,7 @@ $(BUILD)/unit/%.o: tests/unit/%.c $(HEADERS) tests/unit/unit.h Makefile
 
 # The suite runs three times: plain, under ASan/UBSan, under valgrind;
 # then the unit, command-line and live-view suites built for 32-bit x86.
-check: exitstat tests/exitstat-sim $(BUILD)/unit-tests
+check: exitstat tests/exitstat-sim tests/sim-cpuid $(BUILD)/unit-tests
 	$(MAKE) BUILD=build/san VARIANT_CFLAGS='$(SAN_CFLAGS)' \
 		build/san/exitstat build/san/exitstat-sim build/san/unit-tests
 	$(MAKE) m32
@@ -189,7 +198,7 @@ dkms-uninstall:
 	rm -rf $(DKMS_SOURCE)
 
 clean:
-	rm -rf build exitstat tests/exitstat-sim
+	rm -rf build exitstat tests/exitstat-sim tests/sim-cpuid
 
 .PHONY: all check check-m32 m32 test check-kernel check-e2e check-installer demo bench bench-kernel deps run install uninstall \
 	dkms-source dkms-install dkms-uninstall clean

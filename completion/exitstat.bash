@@ -91,6 +91,13 @@ _exitstat()
 			return
 		fi
 		;;
+	--cpu)
+		# The CPUs this shell may run on, as exitstat may (0-3,6 -> 0 1 2 3 6).
+		words=$(taskset -cp $$ 2>/dev/null | sed 's/.*: //' | tr ',' '\n' |
+			awk -F- '{ for (i = $1; i <= ($2 == "" ? $1 : $2); i++) print i }')
+		COMPREPLY=($(compgen -W "$words" -- "$cur"))
+		return
+		;;
 	-i | --interval | -n | --iterations | --tsc-hz)
 		# A number: nothing to offer.
 		COMPREPLY=()
@@ -102,7 +109,9 @@ _exitstat()
 		COMPREPLY=($(compgen -W "-a --all -r --reason -s --sort -f --format
 			-u --units --tsc-hz --raw --list -w --watch -b --batch
 			-i --interval -n --iterations --include-self -h --help
-			-V --version --host --" -- "$cur"))
+			-i --interval -n --iterations --include-self --per-cpu
+			--cpu --host -h --help
+			-V --version --" -- "$cur"))
 	fi
 }
 complete -F _exitstat exitstat

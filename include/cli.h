@@ -42,6 +42,10 @@ struct settings {
 	bool host;
 	bool host_all;	   /* every VM; else those of host_pid */
 	uint32_t host_pid;
+	/* The figures of single vCPUs (see percpu.h). */
+	bool per_cpu;	     /* --per-cpu: each allowed CPU's vCPU, a column each */
+	bool cpu_given;	     /* --cpu: the vCPU under one guest CPU alone */
+	uint32_t cpu;
 };
 
 /* --host PID: Linux's largest process ID (PID_MAX_LIMIT). */

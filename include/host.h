@@ -18,6 +18,7 @@ struct host_info {
 	char vendor[13];     /* 0x40000000 signature, printable ASCII */
 	uint32_t max_hv_leaf;
 	bool wide_counts;    /* EXST extension present */
+	bool per_vcpu;	     /* the figures of one vCPU can be read */
 	const char *failure; /* which probe failed, for HOST_NO_INTERFACE */
 };
 

@@ -9,6 +9,13 @@
 #define LEAF_REASON_EXITS	0x4ffffffeu
 #define LEAF_REASON_CYCLES	0x4fffffffu
 
+/*
+ * ECX bit 16 selects the figures of the calling vCPU alone, on a host whose
+ * 0x4ffffffc (read with ECX=0) sets LEAF_FEATURE_PER_VCPU in ECX.
+ */
+#define LEAF_VCPU_SELECT	0x10000u
+#define LEAF_FEATURE_PER_VCPU	0x1u
+
 /* edx of a per-reason leaf for a reason the SDM does not define. */
 #define LEAF_UNDEFINED_MARK	0xffffffffu
 /* "EXST" in edx of LEAF_TOTAL_EXITS: 64-bit counts (the extension). */

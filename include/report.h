@@ -47,6 +47,9 @@ struct report_style {
 	uint64_t self_cost;  /* cycles of one of them */
 	/* --host: the VMs the figures are the sum of; NULL in a guest. */
 	const struct vm_scope *vms;
+	/* --cpu: the figures are those of one vCPU, read on that CPU. */
+	bool one_vcpu;
+	uint32_t cpu, vcpu;
 };
 
 const char *time_unit_name(enum time_unit unit);

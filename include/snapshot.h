@@ -20,6 +20,12 @@ struct cpuid_record {
  */
 struct collector {
 	uint64_t issued;
+	/*
+	 * Another collector that counts this one's CPUIDs too (not those it
+	 * is told of in turn): --per-cpu counts each CPU's CPUIDs apart and
+	 * all of them together.
+	 */
+	struct collector *also;
 	bool logging;
 	size_t log_len, log_cap;
 	struct cpuid_record *log;
@@ -52,6 +58,8 @@ struct reason_stat {
 
 struct snapshot {
 	bool wide_counts; /* EXST extension: 64-bit counts */
+	bool one_vcpu;	  /* the figures of the calling vCPU alone */
+	uint32_t vcpu;	  /* with one_vcpu: the host's index of that vCPU */
 	bool reset;	  /* the host's counters went back since the last one */
 	uint64_t total_exits;
 	uint64_t total_cycles;
@@ -101,6 +109,8 @@ struct reader {
 	const uint16_t *reasons;
 	size_t count;
 	bool wide_counts;
+	/* 0, or LEAF_VCPU_SELECT: set by reader_select_vcpu(). */
+	uint32_t select;
 	bool primed;		 /* last holds a snapshot */
 	struct reason_stat *last; /* per listed reason, as last read */
 	/*
@@ -124,6 +134,13 @@ struct reader {
 bool reader_init(struct reader *r, struct collector *c,
 		 const uint16_t *reasons, size_t n, bool wide_counts);
 void reader_free(struct reader *r);
+
+/*
+ * Makes the reader read the figures of the vCPU it runs on, not the VM's
+ * (the same reads, with the ECX bit that selects one vCPU): the caller
+ * keeps the thread on one CPU while it reads.
+ */
+void reader_select_vcpu(struct reader *r);
 
 /*
  * Reads the reasons, then the totals, so that the totals include every

@@ -14,6 +14,8 @@
 #include "report.h"
 #include "snapshot.h"
 
+struct percpu_table;
+
 struct sink {
 	bool curses;
 	FILE *plain; /* batch mode */
@@ -50,6 +52,10 @@ struct view_model {
 	bool show_help;
 	bool utf8;
 	int scroll; /* first row shown */
+	/* --per-cpu: the key c shows the CPU x reason panel, drawn here. */
+	bool panel_available;
+	const struct percpu_table *panel;
+	double panel_seconds; /* the panel's last interval */
 };
 
 /* Lines above the reason rows, in curses mode. */

@@ -3,6 +3,7 @@
 #define EXITSTAT_WATCH_H
 
 #include "cli.h"
+#include "cpus.h"
 #include "host.h"
 #include "report.h"
 #include "snapshot.h"
@@ -16,6 +17,6 @@ struct hostview;
 int watch_run(const struct settings *s, struct collector *c,
 	      const struct host_info *host, const struct report_style *style,
 	      const uint16_t *reasons, size_t nreasons,
-	      struct hostview *hostview);
+	      struct hostview *hostview, struct cpu_pin *pin);
 
 #endif

@@ -17,7 +17,12 @@ enum {
 	OPT_INCLUDE_SELF,
 	OPT_LIST,
 	OPT_HOST,
+	OPT_PER_CPU,
+	OPT_CPU,
 };
+
+/* --cpu: a CPU number a cpu_set_t can hold. */
+#define CPU_NUMBER_MAX 1023
 
 
 
@@ -36,6 +41,8 @@ static const struct option long_options[] = {
 	{ "include-self", no_argument, NULL, OPT_INCLUDE_SELF },
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "host", optional_argument, NULL, OPT_HOST },
+	{ "per-cpu", no_argument, NULL, OPT_PER_CPU },
+	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -50,6 +57,9 @@ static const char usage_text[] =
 	"       exitstat [options] INTERVAL [COUNT]\n"
 	"       exitstat [options] [--include-self] -- COMMAND [ARG ...]\n"
 	"       exitstat --host [PID | all] [-a | -r SPEC ...] [options]\n"
+	"       exitstat --per-cpu [-a | -r SPEC ...] [-s KEY] [-f FORMAT] [-u UNIT]\n"
+	"                [-w [-b]] [--include-self] [-- COMMAND [ARG ...]]\n"
+	"       exitstat --cpu N [options] [-- COMMAND [ARG ...]]\n"
 	"       exitstat --list [-f FORMAT]\n"
 	"       exitstat -h | -V\n"
 	"\n"
@@ -83,6 +93,12 @@ static const char usage_text[] =
 	"                       all VMs summed, from debugfs (root only);\n"
 	"                       not with --raw, --include-self, a COMMAND or\n"
 	"                       -f prometheus\n"
+	"      --per-cpu        reasons by CPU: the vCPU under each CPU this\n"
+	"                       process may run on, read there, a column each,\n"
+	"                       and their sum; with -w, the live view starts in\n"
+	"                       that panel (key c toggles it), -b prints it\n"
+	"      --cpu N          the figures of the vCPU under guest CPU N alone,\n"
+	"                       read there; a command runs there too\n"
 	"  INTERVAL [COUNT]     as in vmstat: -b -i INTERVAL [-n COUNT]\n"
 	"  -- COMMAND [ARG ...] report the exits during COMMAND (on stderr);\n"
 	"                       exit with its status\n"
@@ -92,8 +108,9 @@ static const char usage_text[] =
 	"Without -a or -r: the totals and the reasons that have exits.\n"
 	"Exit status: 0 done, 1 output error (or out of memory, no TSC rate,\n"
 	"a command not waited for), 2 usage error,\n"
-	"3 no hypervisor or no exit-statistics interface (--host: no debugfs,\n"
-	"not root, no such VM, a file not in the format); with a COMMAND, its\n"
+	"3 no hypervisor or no exit-statistics interface (--per-cpu, --cpu: no\n"
+	"figures of one vCPU; --host: no debugfs, not root, no such VM, a file\n"
+	"not in the format); with a COMMAND, its\n"
 	"status (126 not runnable, 127 not found); -w or -b ended by a signal:\n"
 	"128 + its number: 129 SIGHUP, 130 SIGINT (^C), 143 SIGTERM.\n"
 	"See exitstat(1).\n";
@@ -142,6 +159,7 @@ static enum cli_result parse_option(int opt, const char *arg,
 {
 	char err[128];
 	const char *why;
+	uint64_t value;
 	int index;
 
 	switch (opt) {
@@ -208,6 +226,15 @@ static enum cli_result parse_option(int opt, const char *arg,
 		return CLI_RUN;
 	case OPT_LIST:
 		s->list = true;
+		return CLI_RUN;
+	case OPT_PER_CPU:
+		s->per_cpu = true;
+		return CLI_RUN;
+	case OPT_CPU:
+		if (!parse_u64(arg, 0, CPU_NUMBER_MAX, &value, &why))
+			return bad_value("--cpu", arg, why, "a CPU number, 0 to 1023");
+		s->cpu = (uint32_t)value;
+		s->cpu_given = true;
 		return CLI_RUN;
 	}
 	return CLI_USAGE;
@@ -279,6 +306,8 @@ static enum cli_result check_host(const struct settings *s)
 		return usage_error("%s", "--host cannot be combined with a command: it watches VMs, not a command of the host");
 	if (s->format == FORMAT_PROMETHEUS)
 		return usage_error("%s", "--host cannot be combined with -f prometheus: sums over VMs that come and go are no counters");
+	if (s->per_cpu || s->cpu_given)
+		return usage_error("%s", "--host shows whole VMs: --per-cpu and --cpu read the vCPUs of the guest exitstat runs in");
 	return CLI_RUN;
 }
 
@@ -315,10 +344,27 @@ static enum cli_result check_list(struct settings *s, bool all, bool timing)
 {
 	if (all || s->reasons->count || s->sort_given || s->unit != UNIT_CYCLES ||
 	    s->tsc_hz || s->raw || s->watch || s->batch || timing ||
-	    s->include_self || s->command || s->host)
+	    s->include_self || s->command || s->host || s->per_cpu ||
+	    s->cpu_given)
 		return usage_error("%s", "--list takes no other option than --format");
 	if (s->format == FORMAT_PROMETHEUS)
 		return usage_error("%s", "--list prints a table, json or csv");
+	return CLI_RUN;
+}
+
+/* What --per-cpu and --cpu cannot go with. */
+static enum cli_result check_vcpu_options(const struct settings *s)
+{
+	if (!s->per_cpu && !s->cpu_given)
+		return CLI_RUN;
+	if (s->per_cpu && s->cpu_given)
+		return usage_error("%s", "--per-cpu and --cpu cannot be combined: --per-cpu reads every CPU");
+	if (s->raw)
+		return usage_error("%s", "--raw cannot be combined with --per-cpu or --cpu");
+	if (s->format == FORMAT_PROMETHEUS)
+		return usage_error("%s", "-f prometheus gives the VM's counters: not with --per-cpu or --cpu");
+	if (s->per_cpu && s->watch && s->format != FORMAT_TABLE)
+		return usage_error("%s", "--per-cpu with --watch or --batch draws the panel as a table: not json or csv lines");
 	return CLI_RUN;
 }
 
@@ -387,6 +433,8 @@ enum cli_result cli_parse(int argc, char **argv, struct settings *s)
 		return usage_error("%s", "--watch cannot be combined with a command");
 	if (s->raw && (s->watch || s->command))
 		return usage_error("%s", "--raw cannot be combined with --watch or a command");
+	if ((result = check_vcpu_options(s)) != CLI_RUN)
+		return result;
 	if (timing && !s->watch)
 		return usage_error("%s", "--interval and --iterations need --watch or --batch");
 	if (s->sort == SORT_RATE && s->sort_given && !s->watch && !s->command)

@@ -53,6 +53,8 @@ void host_detect(struct collector *c, struct host_info *host)
 	}
 	collector_query(c, LEAF_TOTAL_EXITS, 0, &r);
 	host->wide_counts = r.edx == LEAF_EXT_SIGNATURE;
+	/* The feature bit means nothing without the signature. */
+	host->per_vcpu = host->wide_counts && (r.ecx & LEAF_FEATURE_PER_VCPU);
 	host->verdict = HOST_READY;
 }
 

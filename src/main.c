@@ -13,6 +13,7 @@
 #include "hostview.h"
 #include "leaves.h"
 #include "list.h"
+#include "percpu.h"
 #include "report.h"
 #include "snapshot.h"
 #include "tsc.h"
@@ -83,7 +84,8 @@ static bool report_since(const struct settings *s,
 static int run_command(const struct settings *s, struct reader *r,
 		       const struct host_info *host, struct report_style *style)
 {
-	static const char *const notes[] = { NOTE_VM_WIDE, NULL };
+	const char *notes[] = { NOTE_VM_WIDE, NULL };
+	char scope[160];
 	struct snapshot before, after;
 	bool exec_failed = false, printed;
 	int status;
@@ -99,6 +101,10 @@ static int run_command(const struct settings *s, struct reader *r,
 		return EXITSTAT_FAILURE;
 	}
 	style->since = SINCE_COMMAND;
+	if (s->cpu_given) {
+		vcpu_scope(s->cpu, &after, style, scope, sizeof(scope));
+		notes[0] = scope;
+	}
 	if (after.reset) {
 		/* Only what came after the reset can be told. */
 		snapshot_free(&before);
@@ -137,7 +143,7 @@ static int run_host(const struct settings *s, struct collector *c,
 	hostview_init(&hv, s->host_all, s->host_pid, list, n);
 	style->vms = &hv.scope;
 	if (s->watch) {
-		status = watch_run(s, c, host, style, list, n, &hv);
+		status = watch_run(s, c, host, style, list, n, &hv, NULL);
 		hostview_free(&hv);
 		return status;
 	}
@@ -164,13 +170,15 @@ static int run_host(const struct settings *s, struct collector *c,
 
 /* Reads and prints what the settings ask for; returns an exit status. */
 static int run_report(const struct settings *s, struct collector *c,
-		      const struct host_info *host)
+		      const struct host_info *host, struct cpu_pin *pin)
 {
 	struct report_style style = {
 		.format = s->format, .sort = s->sort, .unit = s->unit,
 		.tsc_hz = s->tsc_hz,
 	};
 	uint16_t scan[READ_REASONS];
+	const char *notes[] = { NULL, NULL };
+	char scope[160];
 	struct snapshot snap, vm_start;
 	struct reader reader;
 	const uint16_t *list;
@@ -196,11 +204,13 @@ static int run_report(const struct settings *s, struct collector *c,
 	if (s->host)
 		return run_host(s, c, host, &style, list, n);
 	if (s->watch)
-		return watch_run(s, c, host, &style, list, n, NULL);
+		return watch_run(s, c, host, &style, list, n, NULL, pin);
 	if (!reader_init(&reader, c, list, n, host->wide_counts)) {
 		oom();
 		return EXITSTAT_FAILURE;
 	}
+	if (s->cpu_given)
+		reader_select_vcpu(&reader);
 	if (s->command) {
 		status = run_command(s, &reader, host, &style);
 		reader_free(&reader);
@@ -212,9 +222,13 @@ static int run_report(const struct settings *s, struct collector *c,
 		return EXITSTAT_FAILURE;
 	}
 	reader_free(&reader);
+	if (s->cpu_given) {
+		vcpu_scope(s->cpu, &snap, &style, scope, sizeof(scope));
+		notes[0] = scope;
+	}
 	printed = s->raw || (snapshot_zero_like(&snap, 0, &vm_start) &&
 			     report_since(s, host, &style, &vm_start, &snap,
-					  stdout, NULL));
+					  stdout, notes));
 	if (!s->raw)
 		snapshot_free(&vm_start);
 	snapshot_free(&snap);
@@ -240,7 +254,8 @@ int main(int argc, char **argv)
 	struct settings settings;
 	struct host_info host;
 	struct collector collector;
-	char why[160];
+	struct cpu_pin pin;
+	char why[200];
 	int status;
 
 	switch (cli_parse(argc, argv, &settings)) {
@@ -258,6 +273,12 @@ int main(int argc, char **argv)
 		return EXITSTAT_FAILURE;
 	}
 
+	/* --cpu, --per-cpu: every CPUID on a known vCPU, the probes too. */
+	status = vcpu_prepare(&settings, &pin);
+	if (status != EXITSTAT_OK) {
+		settings_free(&settings);
+		return status;
+	}
 	collector_init(&collector, settings.raw);
 	if (settings.host) {
 		/*
@@ -278,10 +299,20 @@ int main(int argc, char **argv)
 		settings_free(&settings);
 		return finish_output(status);
 	}
-	if (host.verdict == HOST_READY || settings.raw)
-		status = run_report(&settings, &collector, &host);
-	else
+	if (host.verdict == HOST_READY && (settings.per_cpu || settings.cpu_given) &&
+	    !host.per_vcpu) {
+		vcpu_describe_missing(&host, why, sizeof(why));
+		fprintf(stderr, "exitstat: %s\n", why);
+		status = EXITSTAT_NO_INTERFACE;
+	} else if (host.verdict == HOST_READY && settings.per_cpu &&
+		   !settings.watch) {
+		status = percpu_run(&settings, &collector, &host, &pin);
+	} else if (host.verdict == HOST_READY || settings.raw) {
+		status = run_report(&settings, &collector, &host, &pin);
+	} else {
 		status = EXITSTAT_OK;
+	}
+	cpu_pin_restore(&pin);
 	if (settings.raw) {
 		if (collector.log_failed) {
 			oom();

@@ -529,6 +529,9 @@ static void print_json(FILE *out, const struct host_info *host,
 		",\"cycles_each\":%" PRIu64 "}",
 		style->include_self ? "true" : "false", style->self_exits,
 		style->self_cost);
+	if (style->one_vcpu)
+		fprintf(out, ",\"cpu\":%" PRIu32 ",\"vcpu\":%" PRIu32,
+			style->cpu, style->vcpu);
 	fputs(",\"notes\":[", out);
 	for (; notes && *notes; notes++, first = false) {
 		if (!first)

@@ -45,6 +45,8 @@ void collector_query(struct collector *c, uint32_t leaf, uint32_t subleaf,
 {
 	cpuid_port_query(leaf, subleaf, out);
 	c->issued++;
+	if (c->also)
+		c->also->issued++;
 	if (c->logging)
 		collector_log(c, leaf, subleaf, out);
 }
@@ -108,6 +110,11 @@ bool reader_init(struct reader *r, struct collector *c,
 	return true;
 }
 
+void reader_select_vcpu(struct reader *r)
+{
+	r->select = LEAF_VCPU_SELECT;
+}
+
 void reader_free(struct reader *r)
 {
 	free(r->last);
@@ -144,7 +151,8 @@ static bool read_reason(struct reader *r, size_t i, struct snapshot *out)
 		*st = *last;
 		return false;
 	}
-	collector_query(r->collector, LEAF_REASON_EXITS, reason, &exits);
+	collector_query(r->collector, LEAF_REASON_EXITS, reason | r->select,
+			&exits);
 	if (reason == SELF_EXIT_REASON)
 		out->self_at_cpuid_read = r->collector->issued;
 	*st = reason_stat_decode(reason, &exits, &cycles, r->wide_counts);
@@ -164,7 +172,8 @@ static bool read_reason(struct reader *r, size_t i, struct snapshot *out)
 			st->status = REASON_COUNTED;
 		return false;
 	}
-	collector_query(r->collector, LEAF_REASON_CYCLES, reason, &cycles);
+	collector_query(r->collector, LEAF_REASON_CYCLES, reason | r->select,
+			&cycles);
 	*st = reason_stat_decode(reason, &exits, &cycles, r->wide_counts);
 	return false;
 }
@@ -201,7 +210,8 @@ static void take_once(struct reader *r, struct snapshot *out)
 	 * includes its own exit, and every exit before it is handled.
 	 */
 	out->started_at = early_at = c->issued;
-	collector_query(c, LEAF_REASON_CYCLES, SELF_EXIT_REASON, &early);
+	collector_query(c, LEAF_REASON_CYCLES, SELF_EXIT_REASON | r->select,
+			&early);
 	for (i = 0; i < r->count; i++)
 		if (read_reason(r, i, out))
 			self = i;
@@ -211,7 +221,8 @@ static void take_once(struct reader *r, struct snapshot *out)
 	 * not estimated.
 	 */
 	out->self_at_cpuid_cycles = c->issued;
-	collector_query(c, LEAF_REASON_CYCLES, SELF_EXIT_REASON, &late);
+	collector_query(c, LEAF_REASON_CYCLES, SELF_EXIT_REASON | r->select,
+			&late);
 	own = out->self_at_cpuid_cycles - early_at;
 	out->self_cost = (join_u32(late.ebx, late.ecx) -
 			  join_u32(early.ebx, early.ecx)) / own;
@@ -223,10 +234,12 @@ static void take_once(struct reader *r, struct snapshot *out)
 			st->status = REASON_COUNTED;
 	}
 
-	collector_query(c, LEAF_TOTAL_EXITS, 0, &exits);
+	collector_query(c, LEAF_TOTAL_EXITS, r->select, &exits);
 	out->self_at_total_read = c->issued;
 	out->self_at_total_cycles = c->issued;
-	collector_query(c, LEAF_TOTAL_CYCLES, 0, &cycles);
+	collector_query(c, LEAF_TOTAL_CYCLES, r->select, &cycles);
+	out->one_vcpu = r->select != 0;
+	out->vcpu = out->one_vcpu ? cycles.eax : 0;
 	out->total_exits = r->wide_counts ? join_u32(exits.ebx, exits.eax)
 					  : exits.eax;
 	out->total_cycles = join_u32(cycles.ebx, cycles.ecx);

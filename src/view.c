@@ -8,6 +8,7 @@
 #include "exit_reasons.h"
 #include "figures.h"
 #include "hostview.h"
+#include "percpu_panel.h"
 
 #define BAR_WIDTH 10
 
@@ -135,6 +136,7 @@ static void draw_header(struct sink *k, const struct view_model *m)
 {
 	const struct snapshot *s = m->since;
 	char line[512], up[32], last[320], amount[48], cpu[64], tsc[128];
+	char vcpu[48];
 	const double seconds = m->last_seconds;
 	struct report_style over_last = *m->style;
 
@@ -155,8 +157,12 @@ static void draw_header(struct sink *k, const struct view_model *m)
 		snprintf(tsc, sizeof(tsc), "TSC %.2f GHz (%s)",
 			 (double)m->style->tsc_hz / 1e9,
 			 tsc_source_name(m->style));
-	snprintf(line, sizeof(line), "exitstat  host %s  every %.1fs  up %s%s%s%s%s",
-		 m->host->vendor, m->interval, up,
+	vcpu[0] = '\0';
+	if (m->style->one_vcpu)
+		snprintf(vcpu, sizeof(vcpu), "  vCPU %" PRIu32 " on CPU %" PRIu32,
+			 m->style->vcpu, m->style->cpu);
+	snprintf(line, sizeof(line), "exitstat  host %s%s  every %.1fs  up %s%s%s%s%s",
+		 m->host->vendor, vcpu, m->interval, up,
 		 m->paused ? "  PAUSED" : "", cpu, tsc[0] ? "  " : "", tsc);
 	sink_line(k, false, line);
 
@@ -206,13 +212,17 @@ static void draw_hints(struct sink *k, const struct view_model *m)
 
 	if (m->show_help)
 		snprintf(line, sizeof(line),
-			 "q quit  s,<,> sort  z zero rows  p pause  r reset  "
-			 "+,- interval  arrows,PgUp,PgDn scroll  h,? help");
+			 "q quit  %ss,<,> sort  z zero rows  p pause  r reset  "
+			 "+,- interval  arrows,PgUp,PgDn scroll  h,? help",
+			 m->panel_available ? "c per-CPU  " : "");
 	else
 		snprintf(line, sizeof(line),
-			 "sort: %s  zero rows: %s  (h for help)",
+			 "sort: %s  zero rows: %s%s  (h for help)",
 			 sort_title(m->style->sort),
-			 m->show_zero ? "shown" : "hidden");
+			 m->show_zero ? "shown" : "hidden",
+			 !m->panel_available ? ""
+			 : m->panel	     ? "  view: per CPU, exits/s (c: reasons)"
+					     : "  view: reasons (c: per CPU)");
 	sink_line(k, false, line);
 }
 
@@ -290,6 +300,10 @@ void view_draw(struct sink *k, const struct view_model *m)
 	draw_header(k, m);
 	if (k->curses)
 		draw_hints(k, m);
+	if (m->panel) {
+		percpu_panel_draw(k, m, m->panel, m->panel_seconds);
+		return;
+	}
 	draw_titles(k, m);
 	for (i = 0; i < m->since->count; i++) {
 		const struct reason_stat *st = &m->since->reasons[i];

@@ -16,6 +16,7 @@
 #include "exit_codes.h"
 #include "figures.h"
 #include "hostview.h"
+#include "percpu.h"
 #include "terminal.h"
 #include "view.h"
 
@@ -58,6 +59,10 @@ struct watch {
 	double interval;
 	int scroll;
 
+	/* --per-cpu: the columns, read after each sample; c toggles them. */
+	struct percpu_sampler *per_cpu;
+	bool show_cpus;
+
 	/* Where keys come from in the live view; -1 once there are none. */
 	int key_fd;
 	int empty_reads; /* in a row: key_fd readable, yet no key */
@@ -94,10 +99,22 @@ static bool sample(struct watch *w)
 				w->failure = status;
 			return false;
 		}
-	} else if (!snapshot_take(&w->reader, &next)) {
-		return false;
+	} else {
+		/* The VM's reads on the first column's CPU: see percpu_sampler_new. */
+		if (w->per_cpu && !percpu_sampler_pin_first(w->per_cpu))
+			return false;
+		if (!snapshot_take(&w->reader, &next))
+			return false;
+		if (w->per_cpu &&
+		    percpu_sampler_take(w->per_cpu, monotonic_seconds()) != EXITSTAT_OK)
+			return false;
 	}
 	w->self_per_refresh = w->collector->issued - issued;
+	if (w->settings->cpu_given) {
+		w->style.one_vcpu = true;
+		w->style.cpu = w->settings->cpu;
+		w->style.vcpu = next.vcpu;
+	}
 	if (w->have_prev)
 		snapshot_free(&w->prev);
 	w->prev = w->cur;
@@ -193,12 +210,15 @@ static bool reset_baseline(struct watch *w)
 	w->since_reset = true;
 	w->since_counter_reset = false;
 	w->scroll = 0;
+	if (w->per_cpu && !percpu_sampler_rebase(w->per_cpu))
+		return false;
 	return snapshot_copy(&w->cur, &w->baseline);
 }
 
 static bool draw(struct watch *w, struct sink *k)
 {
 	struct snapshot since, recent;
+	struct percpu_table panel;
 	struct view_model m = {
 		.host = w->host,
 		.style = &w->style,
@@ -214,6 +234,7 @@ static bool draw(struct watch *w, struct sink *k)
 		.show_zero = w->show_zero,
 		.show_help = w->show_help,
 		.utf8 = w->utf8,
+		.panel_available = w->per_cpu != NULL,
 	};
 	int visible, room;
 
@@ -227,6 +248,16 @@ static bool draw(struct watch *w, struct sink *k)
 		snapshot_free(&recent);
 	}
 	figures_present(&since, view_rows(w), true, w->style.sort);
+	if (w->per_cpu && w->show_cpus) {
+		if (!percpu_sampler_table(w->per_cpu, w->settings->include_self,
+					  view_rows(w), true, w->style.sort,
+					  &panel)) {
+			snapshot_free(&since);
+			return false;
+		}
+		m.panel = &panel;
+		m.panel_seconds = percpu_sampler_seconds(w->per_cpu);
+	}
 	if (k->curses) {
 		visible = view_visible_rows(&m);
 		room = k->rows - VIEW_HEADER_LINES;
@@ -241,6 +272,8 @@ static bool draw(struct watch *w, struct sink *k)
 	}
 	view_draw(k, &m);
 	snapshot_free(&since);
+	if (m.panel)
+		percpu_table_free(&panel);
 	if (k->curses)
 		refresh(); /* sends only what changed on the screen */
 	return true;
@@ -374,6 +407,10 @@ static bool handle_key(struct watch *w, int key, int page)
 		break;
 	case '<':
 		step_sort(w, -1);
+		break;
+	case 'c':
+		w->show_cpus = w->per_cpu && !w->show_cpus;
+		w->scroll = 0;
 		break;
 	case 'z':
 		w->show_zero = !w->show_zero;
@@ -511,7 +548,7 @@ static int run_curses(struct watch *w, SCREEN *screen)
 int watch_run(const struct settings *s, struct collector *c,
 	      const struct host_info *host, const struct report_style *style,
 	      const uint16_t *reasons, size_t nreasons,
-	      struct hostview *hostview)
+	      struct hostview *hostview, struct cpu_pin *pin)
 {
 	struct watch w = {
 		.settings = s,
@@ -525,12 +562,25 @@ int watch_run(const struct settings *s, struct collector *c,
 	};
 	SCREEN *screen = NULL;
 	FILE *keyboard = NULL;
+	bool ready;
 	int status;
 
 	install_signals();
 	w.started = monotonic_seconds();
-	if (!reader_init(&w.reader, c, reasons, nreasons, host->wide_counts) ||
-	    !sample(&w) || !snapshot_zero_like(&w.cur, 0, &w.baseline)) {
+	if (s->per_cpu) {
+		w.per_cpu = percpu_sampler_new(c, pin, reasons, nreasons,
+					       host->wide_counts);
+		if (!w.per_cpu) {
+			fputs("exitstat: out of memory\n", stderr);
+			return EXITSTAT_FAILURE;
+		}
+		w.show_cpus = true;
+	}
+	ready = reader_init(&w.reader, c, reasons, nreasons, host->wide_counts);
+	/* --cpu: the vCPU under the CPU main() pinned the process to. */
+	if (ready && s->cpu_given)
+		reader_select_vcpu(&w.reader);
+	if (!ready || !sample(&w) || !snapshot_zero_like(&w.cur, 0, &w.baseline)) {
 		if (w.failure) {
 			fprintf(stderr, "exitstat: %s\n", hostview->error);
 			reader_free(&w.reader);
@@ -567,6 +617,7 @@ int watch_run(const struct settings *s, struct collector *c,
 		fclose(keyboard);
 
 	reader_free(&w.reader);
+	percpu_sampler_free(w.per_cpu);
 	snapshot_free(&w.baseline);
 	snapshot_free(&w.cur);
 	if (w.have_prev)

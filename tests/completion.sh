@@ -61,6 +61,12 @@ complete_words exitstat -f pro
 check "formats" offers_only prometheus
 complete_words exitstat --units a
 check "units" offers_only auto
+complete_words exitstat --cpu ''
+allowed=$(taskset -cp $$ | sed 's/.*: //')
+first_cpu=${allowed%%[-,]*}
+check "--cpu: the CPUs this shell may run on" eval 'offers "$first_cpu" && ! offers 1024'
+complete_words exitstat --per
+check "--per gives --per-cpu" offers_only --per-cpu
 complete_words exitstat -i ''
 check "no words for a number" offers_only ''
 

@@ -135,6 +135,10 @@ host --host -- true
 expect_error "--host with a command: usage error" 2 "--host cannot be combined with a command"
 host --host -f prometheus
 expect_error "--host with -f prometheus: usage error" 2 "--host cannot be combined with -f prometheus"
+host --host --per-cpu
+expect_error "--host with --per-cpu: usage error" 2 "--host shows whole VMs"
+host --host 1234 --cpu 0
+expect_error "--host with --cpu: usage error" 2 "--host shows whole VMs"
 host --list --host
 expect_error "--list with --host: usage error" 2 "--list takes no other option"
 

@@ -45,6 +45,7 @@ run_m32() {
 	run interface-m32 env SUITE=interface-m32 SIM=build/m32/exitstat-sim tests/interface.sh
 	run watch-m32 env SUITE=watch-m32 SIM="$PWD/build/m32/exitstat-sim" tests/watch.sh
 	run hostview-m32 env SUITE=hostview-m32 REAL=build/m32/exitstat tests/hostview.sh
+	run percpu-m32 env SUITE=percpu-m32 SIM=build/m32/exitstat-sim tests/percpu.sh
 }
 
 # run-all.sh m32: those alone (make check-m32).
@@ -73,6 +74,11 @@ run unit-valgrind $valgrind build/unit-tests
 run cli-valgrind env SUITE=cli-valgrind WRAP="$valgrind" SIM=tests/exitstat-sim REAL=./exitstat tests/cli.sh
 run interface-valgrind env SUITE=interface-valgrind WRAP="$valgrind" SIM=tests/exitstat-sim tests/interface.sh
 run hostview-valgrind env SUITE=hostview-valgrind WRAP="$valgrind" REAL=./exitstat tests/hostview.sh
+run percpu env SIM=tests/exitstat-sim tests/percpu.sh
+run percpu-asan env SUITE=percpu-asan SIM=build/san/exitstat-sim tests/percpu.sh
+run percpu-watch env SIM="$PWD/tests/exitstat-sim" tests/percpu-watch.sh
+run percpu-watch-asan env SUITE=percpu-watch-asan SIM="$PWD/build/san/exitstat-sim" tests/percpu-watch.sh
+run percpu-valgrind env SUITE=percpu-valgrind WRAP="$valgrind" SIM=tests/exitstat-sim tests/percpu.sh
 run_m32
 
 # The host patch, compile-checked against Debian's kernel sources.

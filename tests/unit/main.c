@@ -13,6 +13,7 @@ int main(void)
 	test_view();
 	test_time_figures();
 	test_hostfile();
+	test_percpu();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
 }

@@ -27,5 +27,6 @@ void test_ratio(void);
 void test_view(void);
 void test_time_figures(void);
 void test_hostfile(void);
+void test_percpu(void);
 
 #endif

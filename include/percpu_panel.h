@@ -1,0 +1,16 @@
+/* The live view's CPU x reason panel (--per-cpu, key c). */
+#ifndef EXITSTAT_PERCPU_PANEL_H
+#define EXITSTAT_PERCPU_PANEL_H
+
+#include "percpu.h"
+#include "view.h"
+
+/*
+ * Draws the panel under the view's header: exits/s over the last
+ * interval, a row per reason the view shows, a column per CPU and their
+ * sum, scrolled as the view is.
+ */
+void percpu_panel_draw(struct sink *k, const struct view_model *m,
+		       const struct percpu_table *t, double seconds);
+
+#endif

@@ -1,0 +1,123 @@
+#include "percpu_panel.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "exit_reasons.h"
+
+/* Wide enough for a rate of 10^9 exits/s with its decimal. */
+#define PANEL_CELL 11
+#define PANEL_LINE 4096
+
+static double rate(uint64_t recent, double seconds)
+{
+	return seconds > 0 ? (double)recent / seconds : 0;
+}
+
+static void append(char *line, const char *text)
+{
+	size_t used = strlen(line);
+
+	if (used + 1 < PANEL_LINE)
+		snprintf(line + used, PANEL_LINE - used, "%s", text);
+}
+
+static void append_rate(char *line, uint64_t recent, double seconds)
+{
+	char cell[48];
+
+	snprintf(cell, sizeof(cell), " %*.1f", PANEL_CELL - 1,
+		 rate(recent, seconds));
+	append(line, cell);
+}
+
+static bool row_shown(const struct view_model *m, const struct reason_stat *st)
+{
+	return m->show_zero || st->exits || st->cycles || st->recent;
+}
+
+/* A reason's cells: each column's recent exits, then the sum's. */
+static void draw_reason(struct sink *k, const struct percpu_table *t,
+			const struct reason_stat *sum, double seconds)
+{
+	static char line[PANEL_LINE];
+	const char *name = exit_reason_name(sum->reason);
+	const struct reason_stat *cell;
+	size_t c;
+
+	snprintf(line, sizeof(line), "%7" PRIu32 " %-19.19s", sum->reason,
+		 name ? name : reason_status_name(sum->status));
+	for (c = 0; c < t->count; c++) {
+		cell = percpu_cell(&t->columns[c], sum->reason);
+		append_rate(line, cell ? cell->recent : 0, seconds);
+	}
+	append_rate(line, sum->recent, seconds);
+	sink_line(k, false, line);
+}
+
+/* The other row (other is true) or the total row. */
+static void draw_summary(struct sink *k, const struct percpu_table *t,
+			 bool other, double seconds)
+{
+	static char line[PANEL_LINE];
+	size_t c;
+
+	snprintf(line, sizeof(line), "%7s %-19s", "-", other ? "other" : "total");
+	for (c = 0; c < t->count; c++) {
+		const struct snapshot *f = &t->columns[c].figures;
+
+		append_rate(line, other ? f->other_recent : f->total_recent,
+			    seconds);
+	}
+	append_rate(line, other ? t->sum.other_recent : t->sum.total_recent,
+		    seconds);
+	sink_line(k, false, line);
+}
+
+void percpu_panel_draw(struct sink *k, const struct view_model *m,
+		       const struct percpu_table *t, double seconds)
+{
+	static char line[PANEL_LINE];
+	char cell[48];
+	int skip = k->curses ? m->scroll : 0;
+	size_t c, i;
+
+	snprintf(line, sizeof(line), "%7s %-19s", "REASON", "NAME");
+	for (c = 0; c < t->count; c++) {
+		char name[24];
+
+		snprintf(name, sizeof(name), "CPU%" PRIu32, t->columns[c].cpu);
+		snprintf(cell, sizeof(cell), " %*s", PANEL_CELL - 1, name);
+		append(line, cell);
+	}
+	snprintf(cell, sizeof(cell), " %*s", PANEL_CELL - 1, "TOTAL");
+	append(line, cell);
+	sink_line(k, true, line);
+
+	snprintf(line, sizeof(line), "%7s %-19s", "", "vcpu");
+	for (c = 0; c < t->count; c++) {
+		snprintf(cell, sizeof(cell), " %*" PRIu32, PANEL_CELL - 1,
+			 t->columns[c].vcpu);
+		append(line, cell);
+	}
+	sink_line(k, false, line);
+
+	for (i = 0; i < t->sum.count; i++) {
+		const struct reason_stat *st = &t->sum.reasons[i];
+
+		if (!row_shown(m, st))
+			continue;
+		if (skip > 0) {
+			skip--;
+			continue;
+		}
+		if (k->curses && k->row >= k->rows)
+			return;
+		draw_reason(k, t, st, seconds);
+	}
+	if ((t->sum.other_exits || t->sum.other_cycles) &&
+	    (!k->curses || k->row < k->rows))
+		draw_summary(k, t, true, seconds);
+	if (!k->curses || k->row < k->rows)
+		draw_summary(k, t, false, seconds);
+}
