@@ -78,14 +78,14 @@ host_reads() {
 		sleep 0.2
 	done
 	vm=$(ls -d /sys/kernel/debug/kvm/*-* 2>/dev/null | head -1)
-	name=${vm##*/}
+	vm_name=${vm##*/}
 	show hostvm cat "$vm/exit_stats"
 	show hostvcpus vcpu_files "$vm"
 	show qmpstats /qmp /tmp/qmp.sock \
 		'{"execute": "query-stats", "arguments": {"target": "vcpu"}}'
 	show hostall exitstat --host -f json
-	show hostpid exitstat --host "${name%%-*}" -f json
-	echo "@@HOSTREAD $name"
+	show hostpid exitstat --host "${vm_name%%-*}" -f json
+	echo "@@HOSTREAD $vm_name"
 }
 case ",$steps," in
 *,nested,*)
