@@ -12,6 +12,7 @@ int main(void)
 	test_ratio();
 	test_view();
 	test_time_figures();
+	test_history();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
 }

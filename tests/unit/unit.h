@@ -26,5 +26,6 @@ void test_delta(void);
 void test_ratio(void);
 void test_view(void);
 void test_time_figures(void);
+void test_history(void);
 
 #endif
