@@ -11,31 +11,57 @@
 
 #define BAR_WIDTH 10
 
-size_t view_fit_cells(const char *text, int cells)
+/*
+ * The bytes of text's longest prefix that fits in `cells` cells, and, if
+ * wide is not NULL, its characters there (at most cap; *count of them):
+ * curses takes wide characters each whole, where given bytes it decodes
+ * them one at a time (most of a refresh's cost with a row's 60 cells of
+ * block characters).  ASCII needs no decoding in any locale.
+ */
+static size_t fit(const char *text, int cells, wchar_t *wide, int cap,
+		  int *count)
 {
 	mbstate_t state;
 	size_t used = 0, len = strlen(text), n;
-	int width = 0, w;
+	int width = 0, w, kept = 0;
 	wchar_t wc;
 
 	memset(&state, 0, sizeof(state));
-	while (used < len) {
-		n = mbrtowc(&wc, text + used, len - used, &state);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
-			break; /* not text in this locale: keep what fits so far */
-		w = wcwidth(wc);
-		if (w < 0)
+	while (used < len && (!wide || kept < cap)) {
+		if ((unsigned char)text[used] < 0x80) {
+			wc = (wchar_t)text[used];
+			n = 1;
 			w = 1;
+		} else {
+			n = mbrtowc(&wc, text + used, len - used, &state);
+			if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+				break; /* not text in this locale: keep what fits */
+			w = wcwidth(wc);
+			if (w < 0)
+				w = 1;
+		}
 		if (width + w > cells)
 			break;
 		width += w;
 		used += n;
+		if (wide)
+			wide[kept++] = wc;
 	}
+	if (count)
+		*count = kept;
 	return used;
+}
+
+size_t view_fit_cells(const char *text, int cells)
+{
+	return fit(text, cells, NULL, 0, NULL);
 }
 
 void sink_line(struct sink *k, bool emphasis, const char *text)
 {
+	wchar_t wide[640];
+	int n;
+
 	if (!k->curses) {
 		fputs(text, k->plain);
 		fputc('\n', k->plain);
@@ -46,7 +72,8 @@ void sink_line(struct sink *k, bool emphasis, const char *text)
 	if (emphasis)
 		attron(A_REVERSE);
 	/* Cut by cells: a bar's block is one cell but three bytes. */
-	mvaddnstr(k->row, 0, text, (int)view_fit_cells(text, k->cols));
+	fit(text, k->cols, wide, (int)(sizeof(wide) / sizeof(wide[0])), &n);
+	mvaddnwstr(k->row, 0, wide, n);
 	if (emphasis)
 		attroff(A_REVERSE);
 	clrtoeol();
