@@ -23,9 +23,9 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -DEXITSTAT_VERSION='"$(VERSION)"' \
 	-Iinclude -Wall -Wextra -Werror $(CURSES_CFLAGS) $(CFLAGS) $(VARIANT_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(VARIANT_CFLAGS)
 
-CORE = cli command cpus delta exit_reasons figures host hostfile hostview list metrics parse \
-	percpu percpu_panel percpu_report ratio \
-	report snapshot table terminal tsc units view watch
+CORE = cli command cpus delta exit_reasons figures history host hostfile hostview list \
+	metrics parse percpu percpu_panel percpu_report ratio \
+	report snapshot spark table terminal tsc units view watch
 CORE_OBJS = $(CORE:%=$(BUILD)/%.o)
 HEADERS = $(wildcard include/*.h)
 UNIT_SRCS = $(wildcard tests/unit/*.c)

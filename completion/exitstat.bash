@@ -108,9 +108,8 @@ _exitstat()
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-a --all -r --reason -s --sort -f --format
 			-u --units --tsc-hz --raw --list -w --watch -b --batch
-			-i --interval -n --iterations --include-self -h --help
 			-i --interval -n --iterations --include-self --per-cpu
-			--cpu --host -h --help
+			--cpu --host --ascii -h --help
 			-V --version --" -- "$cur"))
 	fi
 }

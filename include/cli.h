@@ -36,6 +36,7 @@ struct settings {
 	double interval;     /* seconds */
 	uint64_t iterations; /* 0: until stopped */
 	bool include_self;   /* keep the client's own CPUID exits */
+	bool ascii;	     /* --ascii: no block characters in the live view */
 	char **command;	     /* after "--": run it between two snapshots */
 
 	/* --host: the VMs of this KVM host, from debugfs (hostview.h). */

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "history.h"
 #include "host.h"
 #include "report.h"
 #include "snapshot.h"
@@ -56,10 +57,22 @@ struct view_model {
 	bool panel_available;
 	const struct percpu_table *panel;
 	double panel_seconds; /* the panel's last interval */
+	/* The last minute, drawn as sparklines where there is room; NULL: none. */
+	const struct history *history;
 };
 
 /* Lines above the reason rows, in curses mode. */
 #define VIEW_HEADER_LINES 5
+
+/*
+ * Where a row's sparkline starts (after the numeric columns and the share
+ * bar), the fewest cells drawn (below it there is none) and the most.
+ */
+#define VIEW_SPARK_COLUMN 96
+#define VIEW_SPARK_MIN 10
+#define VIEW_SPARK_MAX 60
+/* The header's sparkline of the host-CPU share: at most this many cells. */
+#define VIEW_CPU_SPARK_MAX 20
 
 /* How many rows the model shows (zero rows hidden or not; other too). */
 int view_visible_rows(const struct view_model *m);

@@ -19,6 +19,7 @@ enum {
 	OPT_HOST,
 	OPT_PER_CPU,
 	OPT_CPU,
+	OPT_ASCII,
 };
 
 /* --cpu: a CPU number a cpu_set_t can hold. */
@@ -39,6 +40,7 @@ static const struct option long_options[] = {
 	{ "interval", required_argument, NULL, 'i' },
 	{ "iterations", required_argument, NULL, 'n' },
 	{ "include-self", no_argument, NULL, OPT_INCLUDE_SELF },
+	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "host", optional_argument, NULL, OPT_HOST },
 	{ "per-cpu", no_argument, NULL, OPT_PER_CPU },
@@ -53,7 +55,8 @@ static const char short_options[] = "+:ar:s:f:u:wbi:n:hV";
 static const char usage_text[] =
 	"usage: exitstat [-a | -r SPEC ...] [-s KEY] [-f FORMAT] [-u UNIT]\n"
 	"                [--tsc-hz HZ] [--raw] [--include-self]\n"
-	"       exitstat -w [-b] [-i SEC] [-n N] [--include-self] [options]\n"
+	"       exitstat -w [-b] [-i SEC] [-n N] [--include-self] [--ascii]\n"
+	"                [options]\n"
 	"       exitstat [options] INTERVAL [COUNT]\n"
 	"       exitstat [options] [--include-self] -- COMMAND [ARG ...]\n"
 	"       exitstat --host [PID | all] [-a | -r SPEC ...] [options]\n"
@@ -88,6 +91,8 @@ static const char usage_text[] =
 	"                       csv: rows with a timestamp\n"
 	"  -i, --interval SEC   seconds between refreshes (default 1, min 0.1)\n"
 	"  -n, --iterations N   stop after N refreshes\n"
+	"      --ascii          draw the live view's bars and last-minute\n"
+	"                       sparklines in ASCII, not block characters\n"
 	"      --include-self   keep exitstat's own CPUID exits in the figures\n"
 	"      --host [PID|all] on the KVM host: the VMs of process PID, or\n"
 	"                       all VMs summed, from debugfs (root only);\n"
@@ -224,6 +229,9 @@ static enum cli_result parse_option(int opt, const char *arg,
 	case OPT_INCLUDE_SELF:
 		s->include_self = true;
 		return CLI_RUN;
+	case OPT_ASCII:
+		s->ascii = true;
+		return CLI_RUN;
 	case OPT_LIST:
 		s->list = true;
 		return CLI_RUN;
@@ -344,8 +352,8 @@ static enum cli_result check_list(struct settings *s, bool all, bool timing)
 {
 	if (all || s->reasons->count || s->sort_given || s->unit != UNIT_CYCLES ||
 	    s->tsc_hz || s->raw || s->watch || s->batch || timing ||
-	    s->include_self || s->command || s->host || s->per_cpu ||
-	    s->cpu_given)
+	    s->include_self || s->ascii || s->command || s->host ||
+	    s->per_cpu || s->cpu_given)
 		return usage_error("%s", "--list takes no other option than --format");
 	if (s->format == FORMAT_PROMETHEUS)
 		return usage_error("%s", "--list prints a table, json or csv");
@@ -437,6 +445,8 @@ enum cli_result cli_parse(int argc, char **argv, struct settings *s)
 		return result;
 	if (timing && !s->watch)
 		return usage_error("%s", "--interval and --iterations need --watch or --batch");
+	if (s->ascii && !s->watch)
+		return usage_error("%s", "--ascii needs --watch or --batch");
 	if (s->sort == SORT_RATE && s->sort_given && !s->watch && !s->command)
 		return usage_error("%s", "sorting by rate needs --watch, --batch or a command");
 	if (s->tsc_hz && s->unit == UNIT_CYCLES && !s->watch && !s->command &&

@@ -9,34 +9,61 @@
 #include "figures.h"
 #include "hostview.h"
 #include "percpu_panel.h"
+#include "spark.h"
 
 #define BAR_WIDTH 10
 
-size_t view_fit_cells(const char *text, int cells)
+/*
+ * The bytes of text's longest prefix that fits in `cells` cells, and, if
+ * wide is not NULL, its characters there (at most cap; *count of them):
+ * curses takes wide characters each whole, where given bytes it decodes
+ * them one at a time (most of a refresh's cost with a row's 60 cells of
+ * block characters).  ASCII needs no decoding in any locale.
+ */
+static size_t fit(const char *text, int cells, wchar_t *wide, int cap,
+		  int *count)
 {
 	mbstate_t state;
 	size_t used = 0, len = strlen(text), n;
-	int width = 0, w;
+	int width = 0, w, kept = 0;
 	wchar_t wc;
 
 	memset(&state, 0, sizeof(state));
-	while (used < len) {
-		n = mbrtowc(&wc, text + used, len - used, &state);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
-			break; /* not text in this locale: keep what fits so far */
-		w = wcwidth(wc);
-		if (w < 0)
+	while (used < len && (!wide || kept < cap)) {
+		if ((unsigned char)text[used] < 0x80) {
+			wc = (wchar_t)text[used];
+			n = 1;
 			w = 1;
+		} else {
+			n = mbrtowc(&wc, text + used, len - used, &state);
+			if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+				break; /* not text in this locale: keep what fits */
+			w = wcwidth(wc);
+			if (w < 0)
+				w = 1;
+		}
 		if (width + w > cells)
 			break;
 		width += w;
 		used += n;
+		if (wide)
+			wide[kept++] = wc;
 	}
+	if (count)
+		*count = kept;
 	return used;
+}
+
+size_t view_fit_cells(const char *text, int cells)
+{
+	return fit(text, cells, NULL, 0, NULL);
 }
 
 void sink_line(struct sink *k, bool emphasis, const char *text)
 {
+	wchar_t wide[640];
+	int n;
+
 	if (!k->curses) {
 		fputs(text, k->plain);
 		fputc('\n', k->plain);
@@ -47,7 +74,8 @@ void sink_line(struct sink *k, bool emphasis, const char *text)
 	if (emphasis)
 		attron(A_REVERSE);
 	/* Cut by cells: a bar's block is one cell but three bytes. */
-	mvaddnstr(k->row, 0, text, (int)view_fit_cells(text, k->cols));
+	fit(text, k->cols, wide, (int)(sizeof(wide) / sizeof(wide[0])), &n);
+	mvaddnwstr(k->row, 0, wide, n);
 	if (emphasis)
 		attroff(A_REVERSE);
 	clrtoeol();
@@ -88,6 +116,45 @@ void view_bar(char *buf, size_t len, double fraction, int width, bool utf8)
 	for (i = 0; i < units / 8; i++)
 		append_whole(buf, len, "\u2588");
 	append_whole(buf, len, eighths[units % 8]);
+}
+
+/* Cells of our own text: ASCII and whole UTF-8 glyphs of one cell each. */
+static int cells_of(const char *text)
+{
+	int n = 0;
+
+	for (; *text; text++)
+		if (((unsigned char)*text & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Spaces up to `column` cells, then the series' sparkline of `cells`. */
+static void append_spark(char *line, size_t len, const struct view_model *m,
+			 size_t series, int column, int cells)
+{
+	double values[VIEW_SPARK_MAX];
+	char spark[VIEW_SPARK_MAX * 4 + 1];
+	int at = cells_of(line);
+
+	for (; at < column; at++)
+		append_whole(line, len, " ");
+	history_cells(m->history, series, values, cells);
+	spark_render(spark, sizeof(spark), values, cells, m->utf8);
+	append_whole(line, len, spark);
+}
+
+/*
+ * Cells of the rows' sparklines: what the screen leaves after the share
+ * bar, up to VIEW_SPARK_MAX; none below VIEW_SPARK_MIN or without history.
+ */
+static int spark_cells(const struct sink *k, const struct view_model *m)
+{
+	int room = k->cols - VIEW_SPARK_COLUMN;
+
+	if (!m->history || !k->curses || room < VIEW_SPARK_MIN)
+		return 0;
+	return room > VIEW_SPARK_MAX ? VIEW_SPARK_MAX : room;
 }
 
 static bool row_shown(const struct view_model *m, const struct reason_stat *st)
@@ -135,8 +202,9 @@ static const char *sort_title(enum sort_key key)
 static void draw_header(struct sink *k, const struct view_model *m)
 {
 	const struct snapshot *s = m->since;
-	char line[512], up[32], last[320], amount[48], cpu[64], tsc[128];
+	char line[640], up[32], last[320], amount[48], cpu[64], tsc[128];
 	char vcpu[48];
+	int spark = 0;
 	const double seconds = m->last_seconds;
 	struct report_style over_last = *m->style;
 
@@ -161,9 +229,26 @@ static void draw_header(struct sink *k, const struct view_model *m)
 	if (m->style->one_vcpu)
 		snprintf(vcpu, sizeof(vcpu), "  vCPU %" PRIu32 " on CPU %" PRIu32,
 			 m->style->vcpu, m->style->cpu);
-	snprintf(line, sizeof(line), "exitstat  host %s%s  every %.1fs  up %s%s%s%s%s",
+	snprintf(line, sizeof(line), "exitstat  host %s%s  every %.1fs  up %s%s%s",
 		 m->host->vendor, vcpu, m->interval, up,
-		 m->paused ? "  PAUSED" : "", cpu, tsc[0] ? "  " : "", tsc);
+		 m->paused ? "  PAUSED" : "", cpu);
+	/*
+	 * The share's last minute right after it, in what the screen leaves
+	 * (the TSC's source gives way first).
+	 */
+	if (cpu[0] && m->history && k->curses) {
+		spark = k->cols - (int)strlen(line) - 1;
+		if (spark > VIEW_CPU_SPARK_MAX)
+			spark = VIEW_CPU_SPARK_MAX;
+		if (spark >= VIEW_SPARK_MIN)
+			append_spark(line, sizeof(line), m,
+				     history_cpu_series(m->history),
+				     (int)strlen(line) + 1, spark);
+	}
+	if (tsc[0]) {
+		append_whole(line, sizeof(line), "  ");
+		append_whole(line, sizeof(line), tsc);
+	}
 	sink_line(k, false, line);
 
 	if (seconds > 0) {
@@ -230,6 +315,7 @@ static void draw_titles(struct sink *k, const struct view_model *m)
 {
 	const enum sort_key key = m->style->sort;
 	char line[256], time_title[24];
+	int at;
 
 	if (m->style->unit == UNIT_CYCLES)
 		snprintf(time_title, sizeof(time_title), "CYCLES");
@@ -251,6 +337,11 @@ static void draw_titles(struct sink *k, const struct view_model *m)
 		if (title && title > line && title[-1] == ' ')
 			title[-1] = '*';
 	}
+	if (spark_cells(k, m)) {
+		for (at = (int)strlen(line); at < VIEW_SPARK_COLUMN; at++)
+			append_whole(line, sizeof(line), " ");
+		append_whole(line, sizeof(line), "LAST 60S");
+	}
 	sink_line(k, true, line);
 }
 
@@ -260,13 +351,13 @@ static void draw_row(struct sink *k, const struct view_model *m,
 {
 	const struct snapshot *s = m->since;
 	const char *name = exit_reason_name(st->reason);
-	char line[256], amount[32], avg[32], bar[64];
+	char line[512], amount[32], avg[32], bar[64];
 	double rate = m->last_seconds > 0 ? (double)st->recent / m->last_seconds
 					  : 0;
 	double time_share = cycles_share(s, st->cycles);
 	double exit_share = exits_share(s, st->exits);
 	char share[16];
-	int room;
+	int room, spark = spark_cells(k, m), series;
 
 	format_time(amount, sizeof(amount), st->cycles, m->style);
 	format_average(avg, sizeof(avg), st->cycles, st->exits, m->style);
@@ -288,6 +379,12 @@ static void draw_row(struct sink *k, const struct view_model *m,
 		view_bar(bar, sizeof(bar), exit_share / 100, BAR_WIDTH, m->utf8);
 		strncat(line, bar, sizeof(line) - strlen(line) - 1);
 	}
+	series = spark ? history_series(m->history,
+					other ? HISTORY_OTHER : st->reason)
+		       : -1;
+	if (series >= 0)
+		append_spark(line, sizeof(line), m, (size_t)series,
+			     VIEW_SPARK_COLUMN, spark);
 	sink_line(k, false, line);
 }
 

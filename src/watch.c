@@ -17,6 +17,8 @@
 #include "figures.h"
 #include "hostview.h"
 #include "percpu.h"
+#include "history.h"
+#include "spark.h"
 #include "terminal.h"
 #include "view.h"
 
@@ -51,6 +53,9 @@ struct watch {
 	bool have_prev;
 	double started, prev_at, cur_at;
 	uint64_t self_per_refresh;
+	/* The live view's last minute; has_history once it is set up. */
+	struct history history;
+	bool has_history, unrecorded; /* a sample not in it yet */
 
 	/* What the keys change. */
 	bool paused, show_zero, show_help, since_reset, utf8;
@@ -123,6 +128,7 @@ static bool sample(struct watch *w)
 	w->cur = next;
 	w->cur_at = monotonic_seconds();
 	w->counter_reset = next.reset;
+	w->unrecorded = w->has_history;
 	if (!next.reset)
 		return true;
 	w->since_counter_reset = true;
@@ -215,6 +221,39 @@ static bool reset_baseline(struct watch *w)
 	return snapshot_copy(&w->cur, &w->baseline);
 }
 
+/*
+ * The last interval into the history, once: the rates the EXITS/S column
+ * shows.  After a reset of the host's counters the interval's figures are
+ * counts since an unknown moment: a gap, not a rate.
+ */
+static bool record_history(struct watch *w, const struct snapshot *recent)
+{
+	struct report_style over_last = w->style;
+
+	w->unrecorded = false;
+	over_last.seconds = w->cur_at - w->prev_at;
+	return history_record(&w->history, w->prev_at, w->cur_at, recent,
+			      host_cpu_percent(recent->total_cycles, &over_last),
+			      w->counter_reset);
+}
+
+/* The history's series: the reasons read, in the reader's order, and other. */
+static bool start_history(struct watch *w)
+{
+	uint32_t *ids = malloc((w->cur.count + 1) * sizeof(*ids));
+	size_t i;
+
+	if (!ids)
+		return false;
+	for (i = 0; i < w->cur.count; i++)
+		ids[i] = w->cur.reasons[i].reason;
+	ids[w->cur.count] = HISTORY_OTHER;
+	w->has_history = history_init(&w->history, ids, w->cur.count + 1,
+				      INTERVAL_MIN);
+	free(ids);
+	return w->has_history;
+}
+
 static bool draw(struct watch *w, struct sink *k)
 {
 	struct snapshot since, recent;
@@ -235,6 +274,7 @@ static bool draw(struct watch *w, struct sink *k)
 		.show_help = w->show_help,
 		.utf8 = w->utf8,
 		.panel_available = w->per_cpu != NULL,
+		.history = w->has_history ? &w->history : NULL,
 	};
 	int visible, room;
 
@@ -245,6 +285,11 @@ static bool draw(struct watch *w, struct sink *k)
 		m.recent_exits = recent.total_exits;
 		m.recent_cycles = recent.total_cycles;
 		m.recent_other = recent.other_exits;
+		if (w->unrecorded && !record_history(w, &recent)) {
+			snapshot_free(&recent);
+			snapshot_free(&since);
+			return false;
+		}
 		snapshot_free(&recent);
 	}
 	figures_present(&since, view_rows(w), true, w->style.sort);
@@ -599,7 +644,8 @@ int watch_run(const struct settings *s, struct collector *c,
 	    terminal_addresses_cursor(STDOUT_FILENO)) {
 		/* Only the character type: numbers keep their '.' everywhere. */
 		setlocale(LC_CTYPE, "");
-		w.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+		w.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0 &&
+			 !s->ascii && spark_term_has_blocks(getenv("TERM"));
 		/* Keys from the terminal even when stdin is redirected, as less(1). */
 		keyboard = isatty(STDIN_FILENO) ? stdin : fopen("/dev/tty", "r");
 		if (!keyboard)
@@ -609,15 +655,23 @@ int watch_run(const struct settings *s, struct collector *c,
 		if (!screen)
 			w.utf8 = false;
 	}
-	if (screen)
+	if (screen && !start_history(&w)) {
+		endwin();
+		delscreen(screen);
+		screen = NULL;
+		status = EXITSTAT_FAILURE;
+	} else if (screen) {
 		status = run_curses(&w, screen);
-	else
+	} else {
 		status = run_batch(&w);
+	}
 	if (keyboard && keyboard != stdin)
 		fclose(keyboard);
 
 	reader_free(&w.reader);
 	percpu_sampler_free(w.per_cpu);
+	if (w.has_history)
+		history_free(&w.history);
 	snapshot_free(&w.baseline);
 	snapshot_free(&w.cur);
 	if (w.have_prev)

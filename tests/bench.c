@@ -6,6 +6,8 @@
 #define _GNU_SOURCE /* sched_getcpu */
 #include <cpuid.h>
 #include <sched.h>
+#include <curses.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +16,13 @@
 #include "exit_codes.h"
 #include "hostview.h"
 #include "cpus.h"
+#include "cli.h"
+#include "delta.h"
+#include "figures.h"
+#include "history.h"
 #include "leaves.h"
 #include "snapshot.h"
+#include "view.h"
 
 #define ROUNDS 31
 #define SNAPSHOTS_PER_ROUND 20
@@ -131,6 +138,161 @@ static int refreshes(struct collector *c, const uint16_t *reasons,
 	status = guest_refreshes(&r, n);
 	reader_free(&r);
 	return status ? 1 : 0;
+ * One refresh of the live view, as watch.c's draw() does it, over figures
+ * made up here (no CPUID): the deltas, the rows sorted, the screen drawn
+ * and sent, with or without the last minute.  A 160x40 screen, so that
+ * the sparklines have their 60 cells; output to /dev/null.
+ */
+struct view_bench {
+	struct snapshot baseline, prev, cur;
+	double prev_at, cur_at, interval;
+	struct history history;
+	struct host_info host;
+	struct report_style style;
+	struct sink sink;
+};
+
+/* Every reason read; a quarter of them with exits, at rates that move. */
+static bool fake_snapshot(struct snapshot *s, unsigned int step)
+{
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	s->wide_counts = true;
+	s->count = READ_REASONS;
+	s->reasons = calloc(s->count, sizeof(*s->reasons));
+	if (!s->reasons)
+		return false;
+	for (i = 0; i < s->count; i++) {
+		struct reason_stat *r = &s->reasons[i];
+
+		r->reason = (uint32_t)i;
+		r->status = i % 4 ? REASON_IDLE : REASON_COUNTED;
+		if (i % 4 == 0) {
+			r->exits = 1000 * i + step * (i + step % 7);
+			r->cycles = r->exits * (1000 + i);
+		}
+		s->total_exits += r->exits;
+		s->total_cycles += r->cycles;
+	}
+	s->total_exits += 9 + step;
+	s->total_cycles += 9000 + 1000 * step;
+	return true;
+}
+
+static bool next_sample(struct view_bench *b, unsigned int step)
+{
+	snapshot_free(&b->prev);
+	b->prev = b->cur;
+	b->prev_at = b->cur_at;
+	b->cur_at += b->interval;
+	return fake_snapshot(&b->cur, step);
+}
+
+static bool refresh_view(struct view_bench *b, bool with_history)
+{
+	struct snapshot since, recent;
+	struct report_style over_last = b->style;
+	struct view_model m = {
+		.host = &b->host,
+		.style = &b->style,
+		.since = &since,
+		.interval = b->interval,
+		.last_seconds = b->cur_at - b->prev_at,
+		.uptime = b->cur_at,
+		.utf8 = true,
+		.history = with_history ? &b->history : NULL,
+	};
+	size_t i;
+
+	if (!snapshot_delta(&b->baseline, &b->cur, false, &since))
+		return false;
+	if (!snapshot_delta(&b->prev, &b->cur, false, &recent)) {
+		snapshot_free(&since);
+		return false;
+	}
+	figures_settle(&recent);
+	for (i = 0; i < since.count; i++)
+		since.reasons[i].recent = recent.reasons[i].exits;
+	m.recent_exits = recent.total_exits;
+	m.recent_cycles = recent.total_cycles;
+	m.recent_other = recent.other_exits;
+	over_last.seconds = m.last_seconds;
+	if (with_history)
+		history_record(&b->history, b->prev_at, b->cur_at, &recent,
+			       host_cpu_percent(recent.total_cycles, &over_last),
+			       false);
+	snapshot_free(&recent);
+	figures_present(&since, MODE_SUMMARY, true, SORT_RATE);
+	erase();
+	view_draw(&b->sink, &m);
+	refresh();
+	snapshot_free(&since);
+	return true;
+}
+
+/* What callgrind counts, one function for each case. */
+__attribute__((noinline)) static bool refresh_plain(struct view_bench *b)
+{
+	return refresh_view(b, false);
+}
+
+__attribute__((noinline)) static bool refresh_history(struct view_bench *b)
+{
+	return refresh_view(b, true);
+}
+
+/*
+ * --refreshes N SECONDS history|plain: N refreshes every SECONDS after a
+ * minute of them, so that the history is full.
+ */
+static int bench_refreshes(int n, double interval, bool with_history)
+{
+	struct view_bench b = {
+		.interval = interval,
+		.host = { .verdict = HOST_READY, .vendor = "KVMKVMKVM",
+			  .wide_counts = true },
+		.style = { .format = FORMAT_TABLE, .sort = SORT_RATE,
+			   .unit = UNIT_CYCLES, .tsc_hz = 3000000000u,
+			   .tsc_source = "CPUID leaf 0x16" },
+		.sink = { .curses = true, .rows = 40, .cols = 160 },
+	};
+	uint32_t ids[READ_REASONS + 1];
+	FILE *null_out = fopen("/dev/null", "w"), *null_in = fopen("/dev/null", "r");
+	SCREEN *screen;
+	unsigned int step = 0;
+	int i, warm = (int)(HISTORY_SECONDS / interval) + 1, status = 1;
+	bool ok = true;
+
+	if (!setlocale(LC_CTYPE, "C.UTF-8") || !null_out || !null_in)
+		return 1;
+	screen = newterm("xterm-256color", null_out, null_in);
+	if (!screen)
+		return 1;
+	resizeterm(40, 160);
+	for (i = 0; i < (int)READ_REASONS; i++)
+		ids[i] = (uint32_t)i;
+	ids[READ_REASONS] = HISTORY_OTHER;
+	if (!history_init(&b.history, ids, READ_REASONS + 1, INTERVAL_MIN) ||
+	    !fake_snapshot(&b.cur, step) ||
+	    !snapshot_zero_like(&b.cur, 0, &b.baseline))
+		goto out;
+	for (i = 0; ok && i < warm; i++)
+		ok = next_sample(&b, ++step) && refresh_view(&b, true);
+	for (i = 0; ok && i < n; i++)
+		ok = next_sample(&b, ++step) &&
+		     (with_history ? refresh_history(&b) : refresh_plain(&b));
+	status = ok ? 0 : 1;
+out:
+	endwin();
+	delscreen(screen);
+	fclose(null_out);
+	fclose(null_in);
+	history_free(&b.history);
+	snapshot_free(&b.baseline);
+	snapshot_free(&b.prev);
+	snapshot_free(&b.cur);
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -157,6 +319,10 @@ int main(int argc, char **argv)
 	if (argc == 3 && (strcmp(argv[1], "--guest-refreshes") == 0 ||
 			  strcmp(argv[1], "--host-refreshes") == 0))
 		return refreshes(&collector, reasons, argv[1], atoi(argv[2]));
+	/* Under callgrind: refreshes of the live view, counted by the caller. */
+	if (argc == 5 && strcmp(argv[1], "--refreshes") == 0)
+		return bench_refreshes(atoi(argv[2]), atof(argv[3]),
+				       strcmp(argv[4], "history") == 0);
 
 	for (round = 0; round < ROUNDS; round++) {
 		t0 = now();

@@ -74,6 +74,21 @@ per_refresh() { # FUNCTION ARGS...: callgrind instructions per call
 guest=$(per_refresh guest_refreshes --guest-refreshes)
 host=$(EXITSTAT_KVM_DEBUGFS=$kvm per_refresh host_refreshes --host-refreshes)
 echo "instructions per --watch refresh (callgrind): guest mode $guest (CPUID counted as one); --host over 4 VMs $host (system calls counted as one)"
+# One refresh of the live view (160x40, UTF-8, the minute of history
+# full), side by side: the same figures without the history and with it.
+refreshes=50
+trap 'rm -f "$out" "$out.log" "$out.plain" "$out.history"; rm -rf "$kvm"' EXIT
+refresh_ir() { # refresh_ir INTERVAL plain|history
+	valgrind --tool=callgrind --callgrind-out-file="$out.$2" \
+		--toggle-collect="refresh_$2" "$bench" --refreshes "$refreshes" "$1" "$2" \
+		>"$out.log" 2>&1
+	sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$out.$2"
+}
+for interval in 1 0.1; do
+	plain=$(refresh_ir "$interval" plain)
+	history=$(refresh_ir "$interval" history)
+	echo "one --watch refresh at -i $interval (callgrind): $((plain / refreshes)) instructions without the history, $((history / refreshes)) with it drawn"
+done
 
 if command -v tmux >/dev/null; then
 	"$(dirname "$0")/bench-watch.sh" "$(cd "$(dirname "$0")" && pwd)/exitstat-sim"

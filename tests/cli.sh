@@ -237,6 +237,8 @@ sim busy -w -- true;            expect_error "--watch with a command" 2 "cannot 
 sim busy --raw -- true;         expect_error "--raw with a command" 2 "--raw cannot be combined"
 sim busy --;                    expect_error "-- without a command" 2 "must be followed by a command"
 sim busy --sort rate;           expect_error "rate without a view" 2 "sorting by rate needs"
+sim busy --ascii;               expect_error "--ascii without a view" 2 "--ascii needs --watch or --batch"
+sim busy --list --ascii;        expect_error "--list with --ascii" 2 "--list takes no other option"
 
 # --- batch mode ---------------------------------------------------------------
 sim busy -b -n 3 -i 0.1
@@ -244,6 +246,8 @@ check "batch table: three updates" eval '[ "$(grep -c "^exitstat  host KVMKVMKVM
 check "batch table: the sorted column is marked" eval '[ "$(grep -c "^ REASON NAME  *EXITS  *\*EXITS/S" "$out")" -eq 3 ]'
 check "batch table: own exits left out of CPUID" eval 'grep -Eq "^ +10 CPUID +5000 +0\.0 " "$out"'
 check "batch table: rates from the steps" eval 'grep -Eq "^ +30 IO_INSTRUCTION +[0-9]+ +[1-9][0-9]\.[0-9] " "$out"'
+sim busy -b -n 2 -i 0.1 --ascii
+check "--ascii with batch lines: the same '#' bars" eval 'status_is 0 && grep -Eq "^ +30 IO_INSTRUCTION .* #+$" "$out"'
 sim busy --watch -n 2 -i 0.1
 check "--watch to a pipe falls back to batch" eval 'status_is 0 && [ "$(grep -c "^exitstat  host" "$out")" -eq 2 ]'
 sim busy -b -n 3 -i 0.1 -f json

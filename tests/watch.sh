@@ -26,16 +26,17 @@ wait_for() {
 	return 1
 }
 
-# start ARGS...: the view in a fresh 100x30 window; its pid in $tmp/pid.
-# $launch, if set, runs the view's shell (env TERM=dumb, setsid).
+# start ARGS...: the view in a fresh 100x30 window (${cols}x30 when set)
+# over busy.sim (or $scenario); its pid in $tmp/pid.  $launch, if set,
+# runs the view's shell (env TERM=dumb, setsid).
 start() {
 	tm kill-server 2>/dev/null || true
 	# A new server each time: a dying one may refuse the next session.
 	run=$((run + 1))
 	socket="exitstat-test-$$-$run"
 	rm -f "$tmp/pid"
-	tm -f /dev/null new-session -d -s view -x 100 -y 30 \
-		"${launch:-} sh -c 'echo \$\$ >$tmp/pid; EXITSTAT_SIM=$scenarios/busy.sim exec $WRAP $SIM $*'; echo EXITED:\$?; sleep 60"
+	tm -f /dev/null new-session -d -s view -x "${cols:-100}" -y 30 \
+		"${launch:-} sh -c 'echo \$\$ >$tmp/pid; EXITSTAT_SIM=$scenarios/${scenario:-busy}.sim exec $WRAP $SIM $*'; echo EXITED:\$?; sleep 60"
 	wait_for "^exitstat  host KVMKVMKVM"
 }
 
@@ -65,7 +66,7 @@ check "zero rows hidden at first" eval '! on_screen "EXCEPTION_NMI"'
 check "own exits left out, and said so" on_screen "own CPUID exits left out ([0-9]* a refresh, cycles too"
 check "the other row holds the rest of the total" on_screen "^ *- other  *9 "
 check "rates appear after an interval" wait_for "^ *30 IO_INSTRUCTION  *[0-9]*  *[1-9][0-9]*\.[0-9] "
-check "the header gives the share of a host CPU and the TSC source" wait_for "^exitstat  host KVMKVMKVM  every 0.2s  up [0-9:]*  host CPU [0-9.]*%  TSC 3.00 GHz (CPUID leaf 0x16)$"
+check "the header gives the share of a host CPU" wait_for "^exitstat  host KVMKVMKVM  every 0.2s  up [0-9:]*  host CPU [0-9.]*% "
 check "ASCII bars outside UTF-8" on_screen "^ *10 CPUID .* #######"
 tm send-keys -t view s
 check "s moves the sort to the time column" wait_for "^ REASON .* \*CYCLES"
@@ -195,5 +196,63 @@ sleep 0.5
 check "one cell narrower the bar is left out, not cut" eval 'screen; grep -Eq "^ +10 CPUID .* [0-9.]+$" "$out"'
 tm send-keys -t view q
 wait_for "^EXITED:0" || true
+
+# --- the last minute as sparklines ----------------------------------------------
+# spark_of REASON: the cells of a reason's sparkline (from its column on).
+spark_column=97
+spark_of() { screen; awk -v r="$1" '$1 == r' "$out" | cut -c"$spark_column"-; }
+# filled: the cells of a sparkline that hold data (not blank).
+filled() { printf '%s' "$1" | tr -d ' ' | wc -c; }
+# cpu_spark: the header's sparkline, its 20 cells after the share.
+cpu_spark() { screen; sed -n '1s/^.*host CPU [0-9.]*% \(.\{20\}\)  TSC.*$/\1/p' "$out"; }
+
+export LC_ALL=C
+cols=140 scenario=spark start --watch -i 0.2
+check "a wide view titles the history column" wait_for "^ REASON .* SHARE  *LAST 60S$"
+check "the header names the TSC source after the share's history" wait_for "^exitstat  host KVMKVMKVM  every 0.2s  up [0-9:]*  host CPU [0-9.]*% .\{20\}  TSC 3.00 GHz (CPUID leaf 0x16)$"
+wait_for "^ *48 EPT_VIOLATION .* _" || :
+early=$(spark_of 48)
+check "a reason without exits yet: its history is '_', zero, under a C locale" eval 'printf "%s" "$early" | grep -Eq "^ +_+$"'
+check "the header's history of the host-CPU share" eval '[ "$(filled "$(cpu_spark)")" -ge 1 ] && cpu_spark | grep -Eq "^ *[_.:=+*#@]+$"'
+wait_for "^ *48 EPT_VIOLATION .*_.*@[#@]* *$" || :
+late=$(spark_of 48)
+check "the rate rose: zeros then the row's top, in ASCII" eval 'printf "%s" "$late" | grep -Eq "^ *_+[.:=+*#@]*@[#@]*$"'
+check "the sparkline grows as the minute fills" eval '[ "$(filled "$late")" -gt "$(filled "$early")" ]'
+check "a steady rate is a flat line at the top" eval 'spark_of 30 | grep -Eq "^ *[#@]*@[#@]*$"'
+tm send-keys -t view p
+wait_for PAUSED || :
+before=$(spark_of 30)
+tm resize-window -t view -x 105 -y 30
+sleep 0.5
+check "under 10 cells the history is left out" eval '! on_screen "LAST 60S" && [ -z "$(spark_of 30 | tr -d " ")" ] && on_screen "^ *30 IO_INSTRUCTION .* [0-9.]*  *#*$"'
+tm resize-window -t view -x 140 -y 30
+sleep 0.5
+check "resizing keeps the history" eval '[ -n "$before" ] && [ "$(spark_of 30)" = "$before" ]'
+tm send-keys -t view q
+wait_for "^EXITED:0" || true
+
+cols=140 scenario=reset start --watch -i 0.2
+wait_for "^ *30 IO_INSTRUCTION .*x[=+*#@]\{3\}" || :
+check "a reset of the host's counters is a gap 'x', then the same rate: no spike" eval 'spark_of 30 | grep -Eq "^ *[=+*#@]*x[=+*#@]{3,}$"'
+tm send-keys -t view q
+wait_for "^EXITED:0" || true
+
+export LC_ALL=C.UTF-8
+cols=140 scenario=spark start --watch -i 0.2
+check "UTF-8: the history in block characters, zero at U+2581" wait_for "^ *48 EPT_VIOLATION .*▁▁.*█[▇█]* *$"
+tm send-keys -t view q
+wait_for "^EXITED:0" || true
+cols=140 scenario=spark start --watch -i 0.2 --ascii
+check "--ascii: ASCII history and bars in a UTF-8 locale" eval 'wait_for "^ *48 EPT_VIOLATION .* #* *_.*@[#@]* *$" && ! grep -q "[▁█▏▌]" "$out"'
+tm send-keys -t view q
+wait_for "^EXITED:0" || true
+launch="env TERM=vt220" cols=140 scenario=spark start --watch -i 0.2
+check "TERM=vt220: ASCII history in a UTF-8 locale" eval 'wait_for "^ *48 EPT_VIOLATION .*_.*@[#@]* *$" && ! grep -q "[▁█]" "$out"'
+tm send-keys -t view q
+wait_for "^EXITED:0" || true
+
+export LC_ALL=C
+EXITSTAT_SIM=$scenarios/spark.sim $WRAP "$SIM" -b -i 0.1 -n 3 >"$out" 2>&1 || :
+check "plain lines have no history" eval '[ "$(grep -c "^ REASON" "$out")" -eq 3 ] && ! grep -q "LAST 60S" "$out" && grep -Eq "^ +30 IO_INSTRUCTION .* [0-9.]+ #*$" "$out"'
 
 summary
