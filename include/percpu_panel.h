@@ -13,4 +13,10 @@
 void percpu_panel_draw(struct sink *k, const struct view_model *m,
 		       const struct percpu_table *t, double seconds);
 
+/* The panel's line under the view's header that does not scroll: vcpu. */
+#define PERCPU_PANEL_FIXED_LINES 1
+
+/* The lines scrolling moves through: the reasons shown, other and total. */
+int percpu_panel_rows(const struct view_model *m, const struct percpu_table *t);
+
 #endif

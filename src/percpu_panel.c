@@ -74,6 +74,18 @@ static void draw_summary(struct sink *k, const struct percpu_table *t,
 	sink_line(k, false, line);
 }
 
+int percpu_panel_rows(const struct view_model *m, const struct percpu_table *t)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < t->sum.count; i++)
+		if (row_shown(m, &t->sum.reasons[i]))
+			n++;
+	n += t->sum.other_exits || t->sum.other_cycles;
+	return n + 1; /* the total row, always drawn */
+}
+
 void percpu_panel_draw(struct sink *k, const struct view_model *m,
 		       const struct percpu_table *t, double seconds)
 {

@@ -17,6 +17,7 @@
 #include "figures.h"
 #include "hostview.h"
 #include "percpu.h"
+#include "percpu_panel.h"
 #include "history.h"
 #include "spark.h"
 #include "terminal.h"
@@ -306,6 +307,10 @@ static bool draw(struct watch *w, struct sink *k)
 	if (k->curses) {
 		visible = view_visible_rows(&m);
 		room = k->rows - VIEW_HEADER_LINES;
+		if (m.panel) {
+			visible = percpu_panel_rows(&m, m.panel);
+			room -= PERCPU_PANEL_FIXED_LINES;
+		}
 		if (room < 1)
 			room = 1;
 		if (w->scroll > visible - room)

@@ -43,7 +43,7 @@ start() {
 	tm kill-server 2>/dev/null || true
 	run=$((run + 1))
 	socket="exitstat-percpu-$$-$run"
-	tm -f /dev/null new-session -d -s view -x 100 -y 30 \
+	tm -f /dev/null new-session -d -s view -x 100 -y "${HEIGHT:-30}" \
 		"EXITSTAT_SIM=$tmp/busy.sim taskset -c $pair $WRAP $SIM $*; echo EXITED:\$?; sleep 60"
 	wait_for "^exitstat  host KVMKVMKVM"
 }
@@ -71,6 +71,14 @@ check "r resets the panel's baseline too" wait_for "^total since reset: "
 tm send-keys -t view q
 check "q quits with status 0" wait_for "^EXITED:0"
 check "q restores the terminal" restored
+
+# A short window with every reason: PgDn reaches the panel's last rows.
+HEIGHT=14 start --per-cpu --watch -a -i 0.2
+for _ in 1 2 3 4 5 6 7 8 9 10; do tm send-keys -t view NPage; done
+check "PgDn in the panel reaches its total row" wait_for "^ *- total "
+check "... and shows the rows above it, not a blank page" eval 'screen; [ "$(grep -c "^ *[0-9][0-9]* [A-Z_]" "$out")" -ge 4 ]'
+tm send-keys -t view q
+check "q quits the short panel with status 0" wait_for "^EXITED:0"
 
 start --per-cpu --watch -i 0.2
 tm send-keys -t view C-c
