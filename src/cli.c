@@ -27,6 +27,16 @@ enum {
 
 
 
+/* A word of decimal digits alone: no sign, no 0x. */
+static bool decimal_digits(const char *word)
+{
+	const char *p;
+
+	for (p = word; *p >= '0' && *p <= '9'; p++)
+		;
+	return p != word && !*p;
+}
+
 static const struct option long_options[] = {
 	{ "all", no_argument, NULL, 'a' },
 	{ "reason", required_argument, NULL, 'r' },
@@ -61,7 +71,8 @@ static const char usage_text[] =
 	"       exitstat [options] [--include-self] -- COMMAND [ARG ...]\n"
 	"       exitstat --host [PID | all] [-a | -r SPEC ...] [options]\n"
 	"       exitstat --per-cpu [-a | -r SPEC ...] [-s KEY] [-f FORMAT] [-u UNIT]\n"
-	"                [-w [-b]] [--include-self] [-- COMMAND [ARG ...]]\n"
+	"                [--tsc-hz HZ] [-w [-b] [-i SEC] [-n N] [--ascii]]\n"
+	"                [--include-self] [INTERVAL [COUNT] | -- COMMAND [ARG ...]]\n"
 	"       exitstat --cpu N [options] [-- COMMAND [ARG ...]]\n"
 	"       exitstat --list [-f FORMAT]\n"
 	"       exitstat -h | -V\n"
@@ -93,11 +104,12 @@ static const char usage_text[] =
 	"  -n, --iterations N   stop after N refreshes\n"
 	"      --ascii          draw the live view's bars and last-minute\n"
 	"                       sparklines in ASCII, not block characters\n"
+	"                       (-b lines are ASCII anyway: no effect there)\n"
 	"      --include-self   keep exitstat's own CPUID exits in the figures\n"
 	"      --host [PID|all] on the KVM host: the VMs of process PID, or\n"
 	"                       all VMs summed, from debugfs (root only);\n"
-	"                       not with --raw, --include-self, a COMMAND or\n"
-	"                       -f prometheus\n"
+	"                       not with --raw, --include-self, a COMMAND,\n"
+	"                       -f prometheus, --per-cpu, --cpu or --list\n"
 	"      --per-cpu        reasons by CPU: the vCPU under each CPU this\n"
 	"                       process may run on, read there, a column each,\n"
 	"                       and their sum; with -w, the live view starts in\n"
@@ -239,8 +251,15 @@ static enum cli_result parse_option(int opt, const char *arg,
 		s->per_cpu = true;
 		return CLI_RUN;
 	case OPT_CPU:
+		/*
+		 * Decimal only, as --host's PID: CPUs are numbered so in
+		 * taskset(1), /proc/cpuinfo and the reports.
+		 */
 		if (!parse_u64(arg, 0, CPU_NUMBER_MAX, &value, &why))
 			return bad_value("--cpu", arg, why, "a CPU number, 0 to 1023");
+		if (!decimal_digits(arg))
+			return bad_value("--cpu", arg, "not a decimal number",
+					 "a CPU number, 0 to 1023");
 		s->cpu = (uint32_t)value;
 		s->cpu_given = true;
 		return CLI_RUN;
@@ -282,7 +301,6 @@ static bool host_word(const char *word)
 
 static enum cli_result parse_host(const char *arg, struct settings *s)
 {
-	const char *p;
 	uint64_t pid;
 	const char *why = "invalid";
 
@@ -294,9 +312,8 @@ static enum cli_result parse_host(const char *arg, struct settings *s)
 		return CLI_RUN;
 	}
 	/* Decimal only: the PID as debugfs and ps(1) write it. */
-	for (p = arg; *p >= '0' && *p <= '9'; p++)
-		;
-	if (*p || p == arg || !parse_u64(arg, 1, HOST_PID_MAX, &pid, &why))
+	if (!decimal_digits(arg) ||
+	    !parse_u64(arg, 1, HOST_PID_MAX, &pid, &why))
 		return bad_value("--host", arg, why,
 				 "a process ID, 1 to 4194304, or all");
 	s->host_pid = (uint32_t)pid;

@@ -183,6 +183,13 @@ check "--per-cpu -w: the header of the VM" eval 'stdout_has "^exitstat  host KVM
 psim busy --per-cpu -b -n 3 -i 0.1
 check "--per-cpu -b: the panel every interval" eval 'status_is 0 && [ "$(grep -c "^ REASON NAME  *CPU$c0" "$out")" -eq 3 ]'
 psim busy --per-cpu 0.1 2
+check "--per-cpu INTERVAL COUNT: the panel COUNT times" eval 'status_is 0 && [ "$(grep -c "^ REASON NAME  *CPU$c0" "$out")" -eq 2 ]'
+sim percpu --help
+check "--help: the --per-cpu synopsis has -i, -n, --ascii, --tsc-hz and operands" eval 'stdout_has "^ *\[--tsc-hz HZ\] \[-w \[-b\] \[-i SEC\] \[-n N\] \[--ascii\]\]" && stdout_has "\[INTERVAL \[COUNT\] | -- COMMAND"'
+check "--help: what --host refuses, as the man page and the parser" stdout_has "-f prometheus, --per-cpu, --cpu or --list"
+sim percpu --host --per-cpu;   expect_error "--host --per-cpu (as --help says)" 2 "--host shows whole VMs"
+sim percpu --host --list;      expect_error "--host --list (as --help says)" 2 "--list takes no other option"
+psim busy --per-cpu 0.1 2
 check "--per-cpu INTERVAL COUNT: as -b" eval 'status_is 0 && [ "$(grep -c "^ REASON NAME  *CPU$c0" "$out")" -eq 2 ]'
 
 # --- errors: one line, a status, nothing on stdout --------------------------
@@ -190,6 +197,7 @@ sim percpu --cpu abc;           expect_error "--cpu abc" 2 "--cpu 'abc' is inval
 sim percpu --cpu -1;            expect_error "--cpu -1" 2 "--cpu '-1' is invalid"
 sim percpu --cpu 4294967296;    expect_error "--cpu 2^32" 2 "--cpu '4294967296' is out of range"
 sim percpu --cpu 1024;          expect_error "--cpu 1024" 2 "out of range (a CPU number, 0 to 1023)"
+sim percpu --cpu 0x1;           expect_error "--cpu in hexadecimal" 2 "--cpu '0x1' is not a decimal number (a CPU number, 0 to 1023)"
 sim percpu --cpu '';            expect_error "--cpu empty" 2 "--cpu '' is invalid"
 sim percpu --cpu;               expect_error "--cpu without a value" 2 "option '--cpu' needs a value"
 set +e
