@@ -88,6 +88,8 @@ struct snapshot {
 	/* Set by figures_settle() on the figures to be shown. */
 	uint64_t other_exits, other_cycles; /* total less the reasons read */
 	bool exits_exceed; /* parts above a 32-bit total: it wrapped */
+	/* --host: a sum over VMs passed 2^64-1 and is held there. */
+	bool saturated;
 };
 
 /* Decodes the two per-reason leaves' registers. */

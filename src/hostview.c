@@ -258,14 +258,30 @@ static bool changed(const struct hostview *hv, const struct vm_entry *vms,
 	return false;
 }
 
+/*
+ * *to += part, held at 2^64-1 rather than wrapped to a small figure, as
+ * the client's other sums; *held records that it was.
+ */
+static void add_held(uint64_t *to, uint64_t part, bool *held)
+{
+	if (*to + part < *to) {
+		*to = UINT64_MAX;
+		*held = true;
+	} else {
+		*to += part;
+	}
+}
+
 static void sum_into(const struct hostview *hv, const struct hostfile *files,
 		     size_t n, struct snapshot *out)
 {
 	size_t i, v;
 
 	for (v = 0; v < n; v++) {
-		out->total_exits += files[v].total_exits;
-		out->total_cycles += files[v].total_cycles;
+		add_held(&out->total_exits, files[v].total_exits,
+			 &out->saturated);
+		add_held(&out->total_cycles, files[v].total_cycles,
+			 &out->saturated);
 	}
 	for (i = 0; i < hv->nreasons; i++) {
 		struct reason_stat *st = &out->reasons[i];
@@ -277,8 +293,10 @@ static void sum_into(const struct hostview *hv, const struct hostfile *files,
 			if (!files[v].listed[st->reason])
 				continue;
 			listed = true;
-			st->exits += files[v].exits[st->reason];
-			st->cycles += files[v].cycles[st->reason];
+			add_held(&st->exits, files[v].exits[st->reason],
+				 &out->saturated);
+			add_held(&st->cycles, files[v].cycles[st->reason],
+				 &out->saturated);
 		}
 		/*
 		 * The file lists the handled reasons: what the leaves with the

@@ -199,6 +199,9 @@ static size_t standard_notes(char notes[MAX_NOTES][NOTE_LEN],
 		if (style->counter_reset || style->since == SINCE_COUNTER_RESET)
 			snprintf(notes[n++], NOTE_LEN,
 				 "the VMs summed changed, or one's counters went back: figures are since then");
+		if (snap->saturated)
+			snprintf(notes[n++], NOTE_LEN,
+				 "a sum over VMs passed 64 bits: it is held at 2^64-1, a lower bound");
 		return n;
 	}
 	snprintf(notes[n++], NOTE_LEN,

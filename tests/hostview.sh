@@ -58,6 +58,21 @@ host --host -r 48,2,35,10 -f json
 check "statuses: listed and idle, unhandled, undefined, counted" jq_true '[.reasons[] | [.reason, .status]] == [[48,"idle"],[2,"unhandled"],[35,"undefined"],[10,"counted"]]'
 check "statuses: other holds all but the listed reasons" jq_true '.other.exits == 1100 - 650'
 
+# Sums past 64 bits stay at the largest figure rather than wrap to a small
+# one: 2^64-1 + 2 would otherwise read 1.
+kept_tree=$tree
+tree=$tmp/huge/kvm
+max=18446744073709551615
+vm 100-1 "exitstat 1" "total $max $max" "10 $max $max"
+vm 200-1 "exitstat 1" "total 2 2" "10 2 2"
+host --host
+check "a sum past 64 bits: the total saturates" stdout_has "^total: $max exits, $max cycles"
+check "a sum past 64 bits: a reason saturates" eval 'grep -Eq "^ +10 +CPUID +counted +$max +$max " "$out"'
+check "a sum past 64 bits: a note says the sums are capped" stdout_has "^note: .*at 2^64-1"
+host --host -f json
+check "a sum past 64 bits, JSON: the largest figure, not a wrapped one" eval 'status_is 0 && grep -q "\"total\":{\"exits\":$max,\"cycles\":$max" "$out"'
+tree=$kept_tree
+
 # --- a process's VMs ----------------------------------------------------------
 host --host 1250 -f json
 check "--host PID: that VM alone" jq_true '.host.vms == {"selection":1250,"count":1,"names":["1250-12"]} and .total.exits == 100'
