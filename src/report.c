@@ -585,8 +585,11 @@ static void csv_row(FILE *out, double timestamp, const char *reason,
 	size_t i;
 
 	derived_figures(row, style, fig);
-	fprintf(out, "%.3f,%s,%s,%s,%" PRIu64 ",%" PRIu64, timestamp, reason,
-		name, status, row->exits, row->cycles);
+	fprintf(out, "%.3f,", timestamp);
+	if (style->one_vcpu)
+		fprintf(out, "%" PRIu32 ",%" PRIu32 ",", style->cpu, style->vcpu);
+	fprintf(out, "%s,%s,%s,%" PRIu64 ",%" PRIu64, reason, name, status,
+		row->exits, row->cycles);
 	for (i = 0; i < FIG_COUNT; i++) {
 		fputc(',', out);
 		csv_number(out, fig[i]);
@@ -607,10 +610,10 @@ static void print_csv(FILE *out, const struct snapshot *snap,
 	size_t i;
 
 	if (!style->no_csv_header)
-		fputs("timestamp,reason,name,status,exits,cycles,avg_cycles,"
-		      "time,avg_time,exits_per_s,host_cpu_percent,exits_pct,"
-		      "cycles_pct\n",
-		      out);
+		fprintf(out, "timestamp,%sreason,name,status,exits,cycles,"
+			"avg_cycles,time,avg_time,exits_per_s,host_cpu_percent,"
+			"exits_pct,cycles_pct\n",
+			style->one_vcpu ? "cpu,vcpu," : "");
 	for (i = 0; i < snap->count; i++) {
 		const struct reason_stat *st = &snap->reasons[i];
 

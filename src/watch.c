@@ -337,6 +337,8 @@ static bool print_interval(struct watch *w, bool first)
 {
 	struct report_style style = w->style;
 	struct snapshot since, recent;
+	const char *notes[] = { NULL, NULL };
+	char scope[160];
 
 	if (!build_rows(w, &since, &recent))
 		return false;
@@ -350,7 +352,13 @@ static bool print_interval(struct watch *w, bool first)
 	style.timestamp = wall_clock();
 	style.no_csv_header = !first;
 	describe_span(w, &style);
-	report_snapshot(stdout, w->host, &since, &style, NULL);
+	/* --cpu: whose figures, as the one-shot report says. */
+	if (w->settings->cpu_given) {
+		vcpu_scope(w->settings->cpu, &w->cur, &style, scope,
+			   sizeof(scope));
+		notes[0] = scope;
+	}
+	report_snapshot(stdout, w->host, &since, &style, notes);
 	snapshot_free(&since);
 	return true;
 }

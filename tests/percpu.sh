@@ -165,13 +165,18 @@ check "--cpu: a note names the vCPU and the CPU" eval 'stdout_has "note: figures
 psim swapped --cpu "$c0" -f json
 check "--cpu json: cpu and vcpu" jq_true ".cpu == $c0 and .vcpu == 1 and .total.exits == 3320 and (.reasons[] | select(.reason == 10) | .exits) == 3000"
 psim percpu --cpu "$c0" -f csv
-check "--cpu csv" eval 'status_is 0 && grep -q "^[0-9.]*,10,CPUID,counted,5000,123456789," "$out"'
+check "--cpu csv: cpu and vcpu after the timestamp" eval 'status_is 0 && head -1 "$out" | grep -q "^timestamp,cpu,vcpu,reason,name," && grep -q "^[0-9.]*,$c0,0,10,CPUID,counted,5000,123456789," "$out"'
+psim percpu -f csv
+check "without --cpu the csv has no cpu, vcpu columns" eval 'status_is 0 && head -1 "$out" | grep -q "^timestamp,reason,name," && grep -q "^[0-9.]*,10,CPUID,counted," "$out"'
 psim percpu --cpu "$c0" -- sh -c 'taskset -cp $$ | sed "s/.*: //"; exit 4'
 check "--cpu -- COMMAND: the command runs on that CPU, its status kept" eval 'status_is 4 && [ "$(cat "$out")" = "$c0" ]'
 cp "$err" "$out"
 check "--cpu -- COMMAND: the delta of that vCPU" eval 'stdout_has "^total: 0 exits" && stdout_has "note: figures of vCPU 0 alone"'
 psim busy --cpu "$c0" -b -n 2 -i 0.1 -f json
 check "--cpu -b json: every line that vCPU's" eval 'jq -e -s "length == 2 and all(.[]; .cpu == $c0 and .vcpu == 0 and .total.exits > 5700 and (.reasons | map(select(.reason == 48)) | all(.exits == 0)))" "$out" >/dev/null'
+check "--cpu -b json: every line has the one-shot report's note" eval 'jq -e -s "all(.[]; .notes | index(\"figures of vCPU 0 alone, read on CPU $c0: every process that ran there, not the VM\"))" "$out" >/dev/null'
+psim busy --cpu "$c0" -b -n 2 -i 0.1 -f csv
+check "--cpu -b csv: every row says its cpu and vcpu" eval 'status_is 0 && [ "$(grep -c "^timestamp,cpu,vcpu,reason," "$out")" -eq 1 ] && [ "$(grep -vc "^timestamp" "$out")" -eq "$(grep -c "^[0-9.]*,$c0,0," "$out")" ] && grep -q "^[0-9.]*,$c0,0,,total,total," "$out"'
 psim busy --cpu "$c0" -w -n 2 -i 0.1
 check "--cpu -w (plain lines): that vCPU's total" eval 'status_is 0 && stdout_has "^total since VM start: 57[0-9][0-9] exits"'
 check "--cpu -w: the header names the vCPU and the CPU" eval 'stdout_has "^exitstat  host KVMKVMKVM  vCPU 0 on CPU $c0  every"'
