@@ -57,6 +57,11 @@ struct view_model {
 	bool panel_available;
 	const struct percpu_table *panel;
 	double panel_seconds; /* the panel's last interval */
+	/*
+	 * The panel's CPU columns on the screen: from first_column, shown_columns
+	 * of them (TOTAL stays at the right); plain lines have them all.
+	 */
+	int first_column, shown_columns;
 	/* The last minute, drawn as sparklines where there is room; NULL: none. */
 	const struct history *history;
 };

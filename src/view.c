@@ -293,16 +293,25 @@ static void draw_header(struct sink *k, const struct view_model *m)
 
 static void draw_hints(struct sink *k, const struct view_model *m)
 {
-	char line[256];
+	char line[256], columns[96] = "";
 
+	/* Which CPU columns, when not all fit: Left and Right move them. */
+	if (m->panel && m->shown_columns > 0 &&
+	    (size_t)m->shown_columns < m->panel->count)
+		snprintf(columns, sizeof(columns),
+			 "columns %d-%d of %zu (Left,Right)  ",
+			 m->first_column + 1,
+			 m->first_column + m->shown_columns,
+			 m->panel->count);
 	if (m->show_help)
 		snprintf(line, sizeof(line),
 			 "q quit  %ss,<,> sort  z zero rows  p pause  r reset  "
 			 "+,- interval  arrows,PgUp,PgDn scroll  h,? help",
 			 m->panel_available ? "c per-CPU  " : "");
 	else
+		/* The columns first: in a window too narrow for them all. */
 		snprintf(line, sizeof(line),
-			 "sort: %s  zero rows: %s%s  (h for help)",
+			 "%ssort: %s  zero rows: %s%s  (h for help)", columns,
 			 sort_title(m->style->sort),
 			 m->show_zero ? "shown" : "hidden",
 			 !m->panel_available ? ""

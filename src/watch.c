@@ -64,6 +64,7 @@ struct watch {
 	bool counter_reset, since_counter_reset;
 	double interval;
 	int scroll;
+	int first_column; /* the per-CPU panel's first CPU column shown */
 
 	/* --per-cpu: the columns, read after each sample; c toggles them. */
 	struct percpu_sampler *per_cpu;
@@ -310,6 +311,14 @@ static bool draw(struct watch *w, struct sink *k)
 		if (m.panel) {
 			visible = percpu_panel_rows(&m, m.panel);
 			room -= PERCPU_PANEL_FIXED_LINES;
+			/* Left, Right: the CPU columns, as top's wide fields. */
+			m.shown_columns = percpu_panel_columns_fit(k->cols);
+			if (w->first_column > (int)m.panel->count - m.shown_columns)
+				w->first_column = (int)m.panel->count -
+						  m.shown_columns;
+			if (w->first_column < 0)
+				w->first_column = 0;
+			m.first_column = w->first_column;
 		}
 		if (room < 1)
 			room = 1;
@@ -508,6 +517,12 @@ static bool handle_key(struct watch *w, int key, int page)
 		break;
 	case KEY_HOME:
 		w->scroll = 0;
+		break;
+	case KEY_LEFT:
+		w->first_column--;
+		break;
+	case KEY_RIGHT:
+		w->first_column++;
 		break;
 	}
 	return true;

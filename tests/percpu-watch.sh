@@ -43,7 +43,7 @@ start() {
 	tm kill-server 2>/dev/null || true
 	run=$((run + 1))
 	socket="exitstat-percpu-$$-$run"
-	tm -f /dev/null new-session -d -s view -x 100 -y "${HEIGHT:-30}" \
+	tm -f /dev/null new-session -d -s view -x "${WIDTH:-100}" -y "${HEIGHT:-30}" \
 		"EXITSTAT_SIM=$tmp/busy.sim taskset -c $pair $WRAP $SIM $*; echo EXITED:\$?; sleep 60"
 	wait_for "^exitstat  host KVMKVMKVM"
 }
@@ -79,6 +79,23 @@ check "PgDn in the panel reaches its total row" wait_for "^ *- total "
 check "... and shows the rows above it, not a blank page" eval 'screen; [ "$(grep -c "^ *[0-9][0-9]* [A-Z_]" "$out")" -ge 4 ]'
 tm send-keys -t view q
 check "q quits the short panel with status 0" wait_for "^EXITED:0"
+
+# A window too narrow for every CPU column: TOTAL stays, Left and Right
+# move the columns, and the hint line says which are shown.
+if [ -n "$c1" ]; then
+	WIDTH=50 start --per-cpu --watch -i 0.2
+	check "narrow panel: the first CPU column and TOTAL" eval "on_screen '^ REASON NAME  *CPU$c0  *TOTAL *\$'"
+	check "narrow panel: the hint line says which columns" on_screen "^columns 1-1 of 2 (Left,Right)  sort"
+	tm send-keys -t view Right
+	check "Right: the next CPU column, TOTAL kept" wait_for "^ REASON NAME  *CPU$c1  *TOTAL *\$"
+	check "... and the hint line follows" on_screen "^columns 2-2 of 2"
+	tm send-keys -t view Right
+	check "Right past the last column stays there" eval "sleep 0.3; on_screen '^ REASON NAME  *CPU$c1  *TOTAL *\$'"
+	tm send-keys -t view Left
+	check "Left: back to the first column" wait_for "^ REASON NAME  *CPU$c0  *TOTAL *\$"
+	tm send-keys -t view q
+	check "q quits the narrow panel with status 0" wait_for "^EXITED:0"
+fi
 
 start --per-cpu --watch -i 0.2
 tm send-keys -t view C-c

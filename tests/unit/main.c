@@ -14,6 +14,7 @@ int main(void)
 	test_time_figures();
 	test_hostfile();
 	test_percpu();
+	test_percpu_panel();
 	test_history();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;

@@ -28,6 +28,7 @@ void test_view(void);
 void test_time_figures(void);
 void test_hostfile(void);
 void test_percpu(void);
+void test_percpu_panel(void);
 void test_history(void);
 
 #endif
