@@ -213,6 +213,14 @@ static bool print_table(FILE *out, const struct host_info *host,
 	fprintf(out, "note: %s\n", own);
 	if (style->counter_reset)
 		fprintf(out, "note: %s\n", RESET_NOTE);
+	/*
+	 * Rounded cells need not add up to a rounded sum (perf stat's and
+	 * mpstat's are alike): say which is exact rather than round TOTAL
+	 * to a figure that is not the sum.
+	 */
+	if (style->unit != UNIT_CYCLES)
+		fputs("note: times are summed from exact cycles, then each rounded to 3 significant figures: the rounded cells may not add up to TOTAL (-u cycles: exact)\n",
+		      out);
 	fputs("\nexits:\n", out);
 	if (!print_grid(out, t, rows, nrows, FIGURE_EXITS, style))
 		return false;

@@ -134,6 +134,10 @@ psim percpu --per-cpu -s time -f json
 check "--sort time: by the TOTAL column" jq_true '[.reasons[].cycles] == ([.reasons[].cycles] | sort | reverse)'
 psim percpu --per-cpu -u us
 check "--units: a time table in that unit, with the TSC rate" eval 'status_is 0 && stdout_has "^time (us):$" && stdout_has "^TSC rate 3000000000 Hz"'
+psim percpu --per-cpu -r 10 -u us --tsc-hz 1000000000
+check "--units: rounded times, and a note that they may not add up to TOTAL" eval 'status_is 0 && grep -Eq "^ +10  CPUID +123000 +23500 +147000$" "$out" && stdout_has "^note: times are summed from exact cycles, then each rounded to 3 significant figures: the rounded cells may not add up to TOTAL"'
+psim percpu --per-cpu -r 10
+check "in cycles, no note of rounding: the cells add up" eval 'status_is 0 && ! stdout_has "rounded" && grep -Eq "^ +10  CPUID +123456789 +23456789 +146913578$" "$out"'
 psim percpu --per-cpu -u auto -f json
 check "--units auto in json is ns" jq_true '.units == "ns" and .tsc_hz == 3000000000 and (.total.time > 0)'
 
