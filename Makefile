@@ -46,6 +46,10 @@ tests/exitstat-sim: $(BUILD)/exitstat-sim
 tests/sim-cpuid: $(BUILD)/sim_cpuid.o $(BUILD)/sim_host.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# Preloaded by tests/percpu.sh: a CPU taken away while exitstat runs.
+tests/cpu-gone.so: tests/cpu_gone.c Makefile
+	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $< -ldl
+
 $(BUILD)/exitstat: $(CORE_OBJS) $(BUILD)/main.o $(BUILD)/cpuid_hw.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CURSES_LIBS) $(LDLIBS)
 
@@ -80,7 +84,8 @@ $(BUILD)/unit/%.o: tests/unit/%.c $(HEADERS) tests/unit/unit.h Makefile
 
 # The suite runs three times: plain, under ASan/UBSan, under valgrind;
 # then the unit, command-line and live-view suites built for 32-bit x86.
-check: exitstat tests/exitstat-sim tests/sim-cpuid $(BUILD)/unit-tests
+check: exitstat tests/exitstat-sim tests/sim-cpuid tests/cpu-gone.so \
+		$(BUILD)/unit-tests
 	$(MAKE) BUILD=build/san VARIANT_CFLAGS='$(SAN_CFLAGS)' \
 		build/san/exitstat build/san/exitstat-sim build/san/unit-tests
 	$(MAKE) m32
@@ -198,7 +203,7 @@ dkms-uninstall:
 	rm -rf $(DKMS_SOURCE)
 
 clean:
-	rm -rf build exitstat tests/exitstat-sim tests/sim-cpuid
+	rm -rf build exitstat tests/exitstat-sim tests/sim-cpuid tests/cpu-gone.so
 
 .PHONY: all check check-m32 m32 test check-kernel check-e2e check-installer demo bench bench-kernel deps run install uninstall \
 	dkms-source dkms-install dkms-uninstall clean

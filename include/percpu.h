@@ -90,16 +90,22 @@ void percpu_sampler_free(struct percpu_sampler *ps);
 /*
  * Pins the process to the first column's CPU, where vm's reads must
  * happen (the first column counts them); percpu_sampler_take() puts the
- * affinity back.  False, after one line on stderr, when it cannot.
+ * affinity back.  Returns an exit status, as percpu_sampler_take().
  */
-bool percpu_sampler_pin_first(struct percpu_sampler *ps);
+int percpu_sampler_pin_first(struct percpu_sampler *ps);
 
 /*
  * Reads every column once (the first time, figures are since the VM
- * started); now is when, for rates.  Returns an exit status, after one
- * line on stderr when it is not EXITSTAT_OK.
+ * started); now is when, for rates.  Returns an exit status and prints
+ * nothing, so that the live view can say it after leaving curses:
+ * EXITSTAT_FAILURE when out of memory, EXITSTAT_NO_INTERFACE when a
+ * column's CPU can no longer be run on (taken away by taskset(1), a
+ * cpuset, or offline), with the line to print in percpu_sampler_error().
  */
 int percpu_sampler_take(struct percpu_sampler *ps, double now);
+
+/* Why the last pin or take failed with EXITSTAT_NO_INTERFACE. */
+const char *percpu_sampler_error(const struct percpu_sampler *ps);
 
 /* Figures from the last reading on (the r key; a command's start). */
 bool percpu_sampler_rebase(struct percpu_sampler *ps);

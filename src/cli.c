@@ -126,10 +126,11 @@ static const char usage_text[] =
 	"Exit status: 0 done, 1 output error (or out of memory, no TSC rate,\n"
 	"a command not waited for), 2 usage error,\n"
 	"3 no hypervisor or no exit-statistics interface (--per-cpu, --cpu: no\n"
-	"figures of one vCPU; --host: no debugfs, not root, no such VM, a file\n"
-	"not in the format); with a COMMAND, its\n"
-	"status (126 not runnable, 127 not found); -w or -b ended by a signal:\n"
-	"128 + its number: 129 SIGHUP, 130 SIGINT (^C), 143 SIGTERM.\n"
+	"figures of one vCPU, or a CPU that can no longer be run on; --host:\n"
+	"no debugfs, not root, no such VM, a file not in the format); with a\n"
+	"COMMAND, its status (126 not runnable, 127 not found);\n"
+	"-w or -b ended by a signal: 128 + its number: 129 SIGHUP, 130 SIGINT\n"
+	"(^C), 143 SIGTERM.\n"
 	"See exitstat(1).\n";
 
 static enum cli_result usage_error(const char *fmt, const char *what)

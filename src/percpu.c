@@ -177,6 +177,7 @@ struct percpu_sampler {
 	struct column_reader *columns;
 	bool have_prev;
 	double prev_at, cur_at;
+	char error[160]; /* see percpu_sampler_error */
 };
 
 static void column_free(struct column_reader *col)
@@ -251,15 +252,29 @@ fail:
 	return NULL;
 }
 
-bool percpu_sampler_pin_first(struct percpu_sampler *ps)
+/* Moves to a column's CPU; EXITSTAT_NO_INTERFACE with why when it cannot. */
+static int pin_column(struct percpu_sampler *ps, uint32_t cpu)
 {
-	if (ps->count && !cpu_pin_to(ps->pin, ps->columns[0].cpu)) {
-		fprintf(stderr, "exitstat: cannot run on CPU %u: %s\n",
-			ps->columns[0].cpu, strerror(errno));
-		cpu_pin_restore(ps->pin);
-		return false;
-	}
-	return true;
+	int err;
+
+	if (cpu_pin_to(ps->pin, cpu))
+		return EXITSTAT_OK;
+	err = errno;
+	cpu_pin_restore(ps->pin);
+	snprintf(ps->error, sizeof(ps->error),
+		 "cannot run on CPU %" PRIu32 " any more (%s): its vCPU can no longer be read",
+		 cpu, strerror(err));
+	return EXITSTAT_NO_INTERFACE;
+}
+
+int percpu_sampler_pin_first(struct percpu_sampler *ps)
+{
+	return ps->count ? pin_column(ps, ps->columns[0].cpu) : EXITSTAT_OK;
+}
+
+const char *percpu_sampler_error(const struct percpu_sampler *ps)
+{
+	return ps->error;
 }
 
 /* After a reset of the host's counters: figures since then. */
@@ -281,15 +296,14 @@ int percpu_sampler_take(struct percpu_sampler *ps, double now)
 	bool first = ps->columns && !ps->columns[0].cur.reasons;
 	size_t i;
 
+	int status;
+
 	for (i = 0; i < ps->count; i++) {
 		struct column_reader *col = &ps->columns[i];
 
-		if (!cpu_pin_to(ps->pin, col->cpu)) {
-			fprintf(stderr, "exitstat: cannot run on CPU %u: %s\n",
-				col->cpu, strerror(errno));
-			cpu_pin_restore(ps->pin);
-			return EXITSTAT_FAILURE;
-		}
+		status = pin_column(ps, col->cpu);
+		if (status != EXITSTAT_OK)
+			return status;
 		if (!snapshot_take(&col->reader, &next))
 			goto oom;
 		snapshot_free(&col->prev);
@@ -308,8 +322,16 @@ int percpu_sampler_take(struct percpu_sampler *ps, double now)
 	return EXITSTAT_OK;
 oom:
 	cpu_pin_restore(ps->pin);
-	fputs("exitstat: out of memory\n", stderr);
 	return EXITSTAT_FAILURE;
+}
+
+/* One line for a failed take, as main() words its own. */
+static void say_take_failed(const struct percpu_sampler *ps, int status)
+{
+	if (status == EXITSTAT_NO_INTERFACE)
+		fprintf(stderr, "exitstat: %s\n", ps->error);
+	else if (status == EXITSTAT_FAILURE)
+		fputs("exitstat: out of memory\n", stderr);
 }
 
 bool percpu_sampler_rebase(struct percpu_sampler *ps)
@@ -456,6 +478,7 @@ int percpu_run(const struct settings *s, struct collector *c,
 		return EXITSTAT_FAILURE;
 	}
 	status = percpu_sampler_take(ps, 0);
+	say_take_failed(ps, status);
 	if (status == EXITSTAT_OK && s->command) {
 		/* Figures from here; the command runs unpinned, where it would. */
 		if (!percpu_sampler_rebase(ps)) {
@@ -465,6 +488,7 @@ int percpu_run(const struct settings *s, struct collector *c,
 		}
 		status = command_run(s->command, &style.seconds, &exec_failed);
 		taken = percpu_sampler_take(ps, 0);
+		say_take_failed(ps, taken);
 		if (taken != EXITSTAT_OK)
 			status = taken;
 		style.counter_reset = percpu_sampler_reset_seen(ps);

@@ -49,6 +49,7 @@ struct watch {
 	struct reader reader;
 	struct hostview *hostview; /* --host: snapshots from it instead */
 	int failure; /* a status other than out of memory that ended it */
+	char failure_text[512]; /* its line, printed once curses has ended */
 
 	struct snapshot baseline, prev, cur;
 	bool have_prev;
@@ -89,6 +90,19 @@ static void install_signals(void)
 }
 
 /*
+ * A sample failed: out of memory (said at the end), or another status
+ * whose line is kept to print once the terminal is restored.
+ */
+static bool fail(struct watch *w, int status, const char *why)
+{
+	if (status != EXITSTAT_FAILURE) {
+		w->failure = status;
+		snprintf(w->failure_text, sizeof(w->failure_text), "%s", why);
+	}
+	return false;
+}
+
+/*
  * Takes a new sample; the previous one becomes prev.  When the host's
  * counters went back, what came before means nothing: the baseline and
  * prev become zeros from the start of this sample.
@@ -101,20 +115,21 @@ static bool sample(struct watch *w)
 
 	if (w->hostview) {
 		status = hostview_take(w->hostview, &next);
-		if (status != EXITSTAT_OK) {
-			if (status != EXITSTAT_FAILURE)
-				w->failure = status;
-			return false;
-		}
+		if (status != EXITSTAT_OK)
+			return fail(w, status, w->hostview->error);
 	} else {
 		/* The VM's reads on the first column's CPU: see percpu_sampler_new. */
-		if (w->per_cpu && !percpu_sampler_pin_first(w->per_cpu))
-			return false;
+		if (w->per_cpu &&
+		    (status = percpu_sampler_pin_first(w->per_cpu)) != EXITSTAT_OK)
+			return fail(w, status, percpu_sampler_error(w->per_cpu));
 		if (!snapshot_take(&w->reader, &next))
 			return false;
 		if (w->per_cpu &&
-		    percpu_sampler_take(w->per_cpu, monotonic_seconds()) != EXITSTAT_OK)
-			return false;
+		    (status = percpu_sampler_take(w->per_cpu,
+						  monotonic_seconds())) != EXITSTAT_OK) {
+			snapshot_free(&next);
+			return fail(w, status, percpu_sampler_error(w->per_cpu));
+		}
 	}
 	w->self_per_refresh = w->collector->issued - issued;
 	if (w->settings->cpu_given) {
@@ -655,8 +670,9 @@ int watch_run(const struct settings *s, struct collector *c,
 		reader_select_vcpu(&w.reader);
 	if (!ready || !sample(&w) || !snapshot_zero_like(&w.cur, 0, &w.baseline)) {
 		if (w.failure) {
-			fprintf(stderr, "exitstat: %s\n", hostview->error);
+			fprintf(stderr, "exitstat: %s\n", w.failure_text);
 			reader_free(&w.reader);
+			percpu_sampler_free(w.per_cpu);
 			return w.failure;
 		}
 		fputs("exitstat: out of memory\n", stderr);
@@ -706,7 +722,7 @@ int watch_run(const struct settings *s, struct collector *c,
 		snapshot_free(&w.prev);
 	/* After endwin(): the line stays on the restored terminal. */
 	if (w.failure) {
-		fprintf(stderr, "exitstat: %s\n", hostview->error);
+		fprintf(stderr, "exitstat: %s\n", w.failure_text);
 		status = w.failure;
 	} else if (status == EXITSTAT_FAILURE && !ferror(stdout)) {
 		fputs("exitstat: out of memory\n", stderr);

@@ -97,6 +97,19 @@ if [ -n "$c1" ]; then
 	check "q quits the narrow panel with status 0" wait_for "^EXITED:0"
 fi
 
+# A CPU taken away while the panel runs (tests/cpu-gone.so, as in
+# percpu.sh): the terminal restored, then one line and status 3.
+gone_so=$(cd "$(dirname "$0")" && pwd)/cpu-gone.so
+if [ -f "$gone_so" ] && [ "$SUITE" != percpu-watch-m32 ]; then
+	rm -f "$tmp/gone"
+	WRAP="env EXITSTAT_TEST_GONE_FILE=$tmp/gone EXITSTAT_TEST_GONE_CPU=${c1:-$c0} LD_PRELOAD=$gone_so ASAN_OPTIONS=verify_asan_link_order=0 $WRAP" \
+		start --per-cpu --watch -i 0.2
+	: >"$tmp/gone"
+	check "a CPU taken away: status 3" wait_for "^EXITED:3"
+	check "... the terminal restored" restored
+	check "... then one line that says which CPU, nothing of memory" eval 'screen; grep -q "^exitstat: cannot run on CPU ${c1:-$c0} any more (Invalid argument): its vCPU can no longer be read$" "$out" && ! grep -q "out of memory" "$out" && [ "$(grep -c "^exitstat: " "$out")" -eq 1 ]'
+fi
+
 start --per-cpu --watch -i 0.2
 tm send-keys -t view C-c
 check "SIGINT ends the panel with status 130" wait_for "^EXITED:130"
