@@ -3,8 +3,8 @@
  * runs, as a cpuset or hotplug would (taskset -p from outside cannot:
  * the process may set its own affinity back).  Once the file named by
  * EXITSTAT_TEST_GONE_FILE exists, moving to CPU EXITSTAT_TEST_GONE_CPU
- * fails with EINVAL, as sched_setaffinity(2) does for a CPU outside the
- * cpuset; every other call goes to libc.
+ * alone fails with EINVAL, as sched_setaffinity(2) does for a mask with
+ * no CPU of the cpuset; every other call goes to libc.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -21,8 +21,9 @@ int sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *mask)
 	const char *file = getenv("EXITSTAT_TEST_GONE_FILE");
 	const char *cpu = getenv("EXITSTAT_TEST_GONE_CPU");
 
+	/* As the kernel: a mask is refused when it has no CPU left. */
 	if (file && cpu && access(file, F_OK) == 0 &&
-	    CPU_ISSET_S(atoi(cpu), size, mask)) {
+	    CPU_ISSET_S(atoi(cpu), size, mask) && CPU_COUNT_S(size, mask) == 1) {
 		errno = EINVAL;
 		return -1;
 	}

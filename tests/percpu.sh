@@ -206,14 +206,16 @@ gone_so=$here/cpu-gone.so
 gone_cpu=${c1:-$c0}
 if [ -f "$gone_so" ] && [ "$SUITE" != percpu-m32 ]; then
 	rm -f "$tmp/gone"
+	: >"$out" # not the last test's panels
 	set +e
-	EXITSTAT_SIM=$tmp/busy.sim EXITSTAT_TEST_GONE_FILE=$tmp/gone \
-		EXITSTAT_TEST_GONE_CPU=$gone_cpu LD_PRELOAD=$gone_so \
-		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
-		taskset -c "$pair" $WRAP "$SIM" --per-cpu -b -i 0.1 -n 600 >"$out" 2>"$err" &
+	EXITSTAT_SIM=$tmp/busy.sim taskset -c "$pair" env \
+		EXITSTAT_TEST_GONE_FILE="$tmp/gone" EXITSTAT_TEST_GONE_CPU="$gone_cpu" \
+		LD_PRELOAD="$gone_so" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+		$WRAP "$SIM" --per-cpu -b -i 0.1 -n 3000 >"$out" 2>"$err" &
 	pid=$!
 	i=0
-	while [ $i -lt 100 ] && ! grep -q "^ REASON NAME" "$out"; do sleep 0.1; i=$((i + 1)); done
+	while [ $i -lt 300 ] && ! grep -q "^ REASON NAME" "$out"; do sleep 0.1; i=$((i + 1)); done
 	: >"$tmp/gone"
 	wait $pid
 	status=$?
