@@ -3,8 +3,10 @@
 #define EXITSTAT_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "leaves.h"
 #include "parse.h"
 #include "report.h"
 
@@ -61,5 +63,11 @@ enum cli_result {
 
 enum cli_result cli_parse(int argc, char **argv, struct settings *s);
 void settings_free(struct settings *s);
+/*
+ * Which reasons to read, in the order to read them: the --reason list, else
+ * every reason, numbered into scan.  *n gets how many.
+ */
+const uint16_t *reasons_to_read(const struct settings *s,
+				uint16_t scan[READ_REASONS], size_t *n);
 
 #endif

@@ -490,3 +490,18 @@ void settings_free(struct settings *s)
 	free(s->reasons);
 	s->reasons = NULL;
 }
+
+const uint16_t *reasons_to_read(const struct settings *s,
+				uint16_t scan[READ_REASONS], size_t *n)
+{
+	uint16_t r;
+
+	if (s->mode == MODE_REASONS) {
+		*n = s->reasons->count;
+		return s->reasons->list;
+	}
+	for (r = 0; r < READ_REASONS; r++)
+		scan[r] = r;
+	*n = READ_REASONS;
+	return scan;
+}

@@ -24,22 +24,6 @@ static void oom(void)
 	fputs("exitstat: out of memory\n", stderr);
 }
 
-/* Which reasons to read, in the order to read them. */
-static const uint16_t *reasons_to_read(const struct settings *s,
-				       uint16_t scan[READ_REASONS], size_t *n)
-{
-	uint16_t r;
-
-	if (s->mode == MODE_REASONS) {
-		*n = s->reasons->count;
-		return s->reasons->list;
-	}
-	for (r = 0; r < READ_REASONS; r++)
-		scan[r] = r;
-	*n = READ_REASONS;
-	return scan;
-}
-
 /*
  * The one rule of every mode: figures since a baseline, the client's own
  * CPUIDs since then left out unless --include-self.  Prints them.

@@ -425,22 +425,6 @@ double percpu_sampler_seconds(const struct percpu_sampler *ps)
 	return ps->have_prev ? ps->cur_at - ps->prev_at : 0;
 }
 
-/* Which reasons to read, in the order to read them (as main.c's). */
-static const uint16_t *reasons_to_read(const struct settings *s,
-				       uint16_t scan[READ_REASONS], size_t *n)
-{
-	uint16_t r;
-
-	if (s->mode == MODE_REASONS) {
-		*n = s->reasons->count;
-		return s->reasons->list;
-	}
-	for (r = 0; r < READ_REASONS; r++)
-		scan[r] = r;
-	*n = READ_REASONS;
-	return scan;
-}
-
 #define NOTE_SUM "TOTAL is the sum of the CPUs' columns, each read on its CPU in turn"
 #define NOTE_PART "only the CPUs this process may run on are read: TOTAL is not the VM's"
 #define NOTE_COMMAND "figures are each vCPU's: every process that ran there, not the command alone"
