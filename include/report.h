@@ -109,4 +109,12 @@ void json_string(FILE *out, const char *s);
 /* json_string(), or null for NULL. */
 void json_string_or_null(FILE *out, const char *s);
 
+/*
+ * The fields every JSON report shares after "host": units, tsc_hz,
+ * tsc_source, since (the caller's word for it: the per-CPU report folds a
+ * counter reset into it), counter_reset and seconds, each led by a comma.
+ */
+void json_units_since(FILE *out, const struct report_style *style,
+		      const char *since);
+
 #endif

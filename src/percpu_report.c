@@ -295,24 +295,8 @@ static void print_json(FILE *out, const struct host_info *host,
 	fprintf(out, ",\"timestamp\":%.3f,\"host\":{\"vendor\":",
 		style->timestamp > 0 ? style->timestamp : now_seconds());
 	json_string(out, host->vendor);
-	fprintf(out, ",\"count_bits\":%d},\"units\":",
-		t->sum.wide_counts ? 64 : 32);
-	json_string(out, time_unit_name(style->unit));
-	fputs(",\"tsc_hz\":", out);
-	if (style->tsc_hz)
-		fprintf(out, "%" PRIu64, style->tsc_hz);
-	else
-		fputs("null", out);
-	fputs(",\"tsc_source\":", out);
-	json_string_or_null(out, style->tsc_hz ? tsc_source_name(style) : NULL);
-	fputs(",\"since\":", out);
-	json_string(out, since_word(style));
-	fprintf(out, ",\"counter_reset\":%s,\"seconds\":",
-		style->counter_reset ? "true" : "false");
-	if (style->seconds > 0)
-		fprintf(out, "%.6f", style->seconds);
-	else
-		fputs("null", out);
+	fprintf(out, ",\"count_bits\":%d}", t->sum.wide_counts ? 64 : 32);
+	json_units_since(out, style, since_word(style));
 	fprintf(out, ",\"self\":{\"included\":%s,\"exits\":%" PRIu64 "}",
 		style->include_self ? "true" : "false", style->self_exits);
 	fputs(",\"notes\":[", out);

@@ -418,6 +418,25 @@ void json_string_or_null(FILE *out, const char *s)
 		fputs("null", out);
 }
 
+void json_units_since(FILE *out, const struct report_style *style,
+		      const char *since)
+{
+	fputs(",\"units\":", out);
+	json_string(out, time_unit_name(style->unit));
+	fputs(",\"tsc_hz\":", out);
+	if (style->tsc_hz)
+		fprintf(out, "%" PRIu64, style->tsc_hz);
+	else
+		fputs("null", out);
+	fputs(",\"tsc_source\":", out);
+	json_string_or_null(out, style->tsc_hz ? tsc_source_name(style) : NULL);
+	fputs(",\"since\":", out);
+	json_string(out, since);
+	fprintf(out, ",\"counter_reset\":%s,\"seconds\":",
+		style->counter_reset ? "true" : "false");
+	json_number(out, style->seconds > 0 ? style->seconds : -1);
+}
+
 /*
  * The derived figures of a row, the same in JSON and CSV: negative where
  * one does not apply (no exits, no unit, no interval).
@@ -513,20 +532,8 @@ static void print_json(FILE *out, const struct host_info *host,
 	fprintf(out, ",\"count_bits\":%d", snap->wide_counts ? 64 : 32);
 	if (style->vms)
 		json_vms(out, style->vms);
-	fputs("},\"units\":", out);
-	json_string(out, time_unit_name(style->unit));
-	fputs(",\"tsc_hz\":", out);
-	if (style->tsc_hz)
-		fprintf(out, "%" PRIu64, style->tsc_hz);
-	else
-		fputs("null", out);
-	fputs(",\"tsc_source\":", out);
-	json_string_or_null(out, style->tsc_hz ? tsc_source_name(style) : NULL);
-	fputs(",\"since\":", out);
-	json_string(out, since_name(style->since));
-	fprintf(out, ",\"counter_reset\":%s,\"seconds\":",
-		style->counter_reset ? "true" : "false");
-	json_number(out, style->seconds > 0 ? style->seconds : -1);
+	fputc('}', out);
+	json_units_since(out, style, since_name(style->since));
 	fprintf(out,
 		",\"self\":{\"included\":%s,\"exits\":%" PRIu64
 		",\"cycles_each\":%" PRIu64 "}",
