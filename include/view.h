@@ -84,6 +84,20 @@ int view_visible_rows(const struct view_model *m);
 
 void view_draw(struct sink *k, const struct view_model *m);
 
+/* Whether a reason's row is shown: all with show_zero, else any that moved. */
+bool view_row_shown(const struct view_model *m, const struct reason_stat *st);
+
+/*
+ * The next row of f to draw, from *i on: rows not shown and the *skip
+ * scrolled off above are passed over (both counted on); NULL at the end
+ * of f or, in curses, of the screen.  The main table and the per-CPU
+ * panel scroll alike through it.
+ */
+const struct reason_stat *view_next_row(const struct sink *k,
+					const struct view_model *m,
+					const struct snapshot *f, size_t *i,
+					int *skip);
+
 /* The share bar: cells of a bar of `width` for `fraction` in [0,1]. */
 void view_bar(char *buf, size_t len, double fraction, int width, bool utf8);
 

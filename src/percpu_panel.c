@@ -57,11 +57,6 @@ static void column_range(const struct sink *k, const struct view_model *m,
 		*end = *first + (size_t)m->shown_columns;
 }
 
-static bool row_shown(const struct view_model *m, const struct reason_stat *st)
-{
-	return m->show_zero || st->exits || st->cycles || st->recent;
-}
-
 /* A reason's cells: each column's recent exits, then the sum's. */
 static void draw_reason(struct sink *k, const struct percpu_table *t,
 			const struct reason_stat *sum, double seconds,
@@ -107,7 +102,7 @@ int percpu_panel_rows(const struct view_model *m, const struct percpu_table *t)
 	int n = 0;
 
 	for (i = 0; i < t->sum.count; i++)
-		if (row_shown(m, &t->sum.reasons[i]))
+		if (view_row_shown(m, &t->sum.reasons[i]))
 			n++;
 	n += t->sum.other_exits || t->sum.other_cycles;
 	return n + 1; /* the total row, always drawn */
@@ -119,6 +114,7 @@ void percpu_panel_draw(struct sink *k, const struct view_model *m,
 	static char line[PANEL_LINE];
 	char cell[48];
 	int skip = k->curses ? m->scroll : 0;
+	const struct reason_stat *st;
 	size_t c, i, first, end;
 
 	column_range(k, m, t, &first, &end);
@@ -142,19 +138,10 @@ void percpu_panel_draw(struct sink *k, const struct view_model *m,
 	}
 	sink_line(k, false, line);
 
-	for (i = 0; i < t->sum.count; i++) {
-		const struct reason_stat *st = &t->sum.reasons[i];
-
-		if (!row_shown(m, st))
-			continue;
-		if (skip > 0) {
-			skip--;
-			continue;
-		}
-		if (k->curses && k->row >= k->rows)
-			return;
+	/* At the screen's end, the summary rows' own checks draw nothing. */
+	i = 0;
+	while ((st = view_next_row(k, m, &t->sum, &i, &skip)))
 		draw_reason(k, t, st, seconds, first, end);
-	}
 	if ((t->sum.other_exits || t->sum.other_cycles) &&
 	    (!k->curses || k->row < k->rows))
 		draw_summary(k, t, true, seconds, first, end);

@@ -157,9 +157,30 @@ static int spark_cells(const struct sink *k, const struct view_model *m)
 	return room > VIEW_SPARK_MAX ? VIEW_SPARK_MAX : room;
 }
 
-static bool row_shown(const struct view_model *m, const struct reason_stat *st)
+bool view_row_shown(const struct view_model *m, const struct reason_stat *st)
 {
 	return m->show_zero || st->exits || st->cycles || st->recent;
+}
+
+const struct reason_stat *view_next_row(const struct sink *k,
+					const struct view_model *m,
+					const struct snapshot *f, size_t *i,
+					int *skip)
+{
+	while (*i < f->count) {
+		const struct reason_stat *st = &f->reasons[(*i)++];
+
+		if (!view_row_shown(m, st))
+			continue;
+		if (*skip > 0) {
+			(*skip)--;
+			continue;
+		}
+		if (k->curses && k->row >= k->rows)
+			return NULL;
+		return st;
+	}
+	return NULL;
 }
 
 int view_visible_rows(const struct view_model *m)
@@ -168,7 +189,7 @@ int view_visible_rows(const struct view_model *m)
 	int n = 0;
 
 	for (i = 0; i < m->since->count; i++)
-		if (row_shown(m, &m->since->reasons[i]))
+		if (view_row_shown(m, &m->since->reasons[i]))
 			n++;
 	return n + (m->since->other_exits || m->since->other_cycles);
 }
@@ -400,7 +421,8 @@ static void draw_row(struct sink *k, const struct view_model *m,
 void view_draw(struct sink *k, const struct view_model *m)
 {
 	int skip = k->curses ? m->scroll : 0;
-	size_t i;
+	const struct reason_stat *st;
+	size_t i = 0;
 
 	k->row = 0;
 	draw_header(k, m);
@@ -411,19 +433,8 @@ void view_draw(struct sink *k, const struct view_model *m)
 		return;
 	}
 	draw_titles(k, m);
-	for (i = 0; i < m->since->count; i++) {
-		const struct reason_stat *st = &m->since->reasons[i];
-
-		if (!row_shown(m, st))
-			continue;
-		if (skip > 0) {
-			skip--;
-			continue;
-		}
-		if (k->curses && k->row >= k->rows)
-			break;
+	while ((st = view_next_row(k, m, m->since, &i, &skip)))
 		draw_row(k, m, st, false);
-	}
 	if (m->since->other_exits || m->since->other_cycles) {
 		struct reason_stat other = {
 			.exits = m->since->other_exits,
