@@ -212,25 +212,12 @@ mv "$tmp/1250-12" "$tree/1250-12"
 
 # --- the live view -----------------------------------------------------------
 socket="exitstat-host-$$"
-tm() { tmux -L "$socket" "$@"; }
-trap 'tm kill-server 2>/dev/null || true; rm -rf "$tmp"' EXIT
-screen() { tm capture-pane -p -t view >"$out" 2>/dev/null || : >"$out"; }
-on_screen() { screen; grep -q -- "$1" "$out"; }
-wait_for() {
-	i=0
-	while [ $i -lt 150 ]; do
-		on_screen "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-restored() { [ "$(tm display -p -t view '#{alternate_on}')" = 0 ]; }
+wait_tenths=150
+. "$(dirname "$0")/tmux.sh"
 view() {
-	tm kill-server 2>/dev/null || true
-	socket="exitstat-host-$$-$1"
+	local id=$1
 	shift
-	tm -f /dev/null new-session -d -s view -x 100 -y 30 \
+	fresh_view "exitstat-host-$$-$id" 100 30 \
 		"EXITSTAT_KVM_DEBUGFS=$tree LC_ALL=C $WRAP $REAL $*; echo EXITED:\$?; sleep 60"
 }
 

@@ -9,22 +9,7 @@ WRAP=${WRAP:-}
 
 run=0
 socket="exitstat-percpu-$$-$run"
-tm() { tmux -L "$socket" "$@"; }
-cleanup() { tm kill-server 2>/dev/null || true; rm -rf "$tmp"; }
-trap cleanup EXIT
-
-screen() { tm capture-pane -p -t view >"$out" 2>/dev/null || : >"$out"; }
-on_screen() { screen; grep -q -- "$1" "$out"; }
-wait_for() {
-	i=0
-	while [ $i -lt "${2:-100}" ]; do
-		on_screen "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-restored() { [ "$(tm display -p -t view '#{alternate_on}')" = 0 ]; }
+. "$(dirname "$0")/tmux.sh"
 
 # The first two CPUs this process may run on, on vCPUs 0 and 1.
 taskset -cp $$ | sed 's/.*: //' | tr ',' '\n' |
@@ -40,10 +25,8 @@ if [ -n "$c1" ]; then pair=$c0,$c1; else pair=$c0; fi
 
 # start ARGS...: the view in a fresh 100x30 window, on the pair of CPUs.
 start() {
-	tm kill-server 2>/dev/null || true
 	run=$((run + 1))
-	socket="exitstat-percpu-$$-$run"
-	tm -f /dev/null new-session -d -s view -x "${WIDTH:-100}" -y "${HEIGHT:-30}" \
+	fresh_view "exitstat-percpu-$$-$run" "${WIDTH:-100}" "${HEIGHT:-30}" \
 		"EXITSTAT_SIM=$tmp/busy.sim taskset -c $pair $WRAP $SIM $*; echo EXITED:\$?; sleep 60"
 	wait_for "^exitstat  host KVMKVMKVM"
 }

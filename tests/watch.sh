@@ -8,34 +8,15 @@ WRAP=${WRAP:-}
 
 run=0
 socket="exitstat-test-$$-$run"
-tm() { tmux -L "$socket" "$@"; }
-cleanup() { tm kill-server 2>/dev/null || true; rm -rf "$tmp"; }
-trap cleanup EXIT
-
-screen() { tm capture-pane -p -t view >"$out" 2>/dev/null || : >"$out"; }
-on_screen() { screen; grep -q -- "$1" "$out"; }
-
-# wait_for PATTERN [TENTHS]: polls the screen for up to 10 s (or TENTHS/10).
-wait_for() {
-	i=0
-	while [ $i -lt "${2:-100}" ]; do
-		on_screen "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+. "$(dirname "$0")/tmux.sh"
 
 # start ARGS...: the view in a fresh 100x30 window (${cols}x30 when set)
 # over busy.sim (or $scenario); its pid in $tmp/pid.  $launch, if set,
 # runs the view's shell (env TERM=dumb, setsid).
 start() {
-	tm kill-server 2>/dev/null || true
-	# A new server each time: a dying one may refuse the next session.
 	run=$((run + 1))
-	socket="exitstat-test-$$-$run"
 	rm -f "$tmp/pid"
-	tm -f /dev/null new-session -d -s view -x "${cols:-100}" -y 30 \
+	fresh_view "exitstat-test-$$-$run" "${cols:-100}" 30 \
 		"${launch:-} sh -c 'echo \$\$ >$tmp/pid; EXITSTAT_SIM=$scenarios/${scenario:-busy}.sim exec $WRAP $SIM $*'; echo EXITED:\$?; sleep 60"
 	wait_for "^exitstat  host KVMKVMKVM"
 }
@@ -56,7 +37,6 @@ mostly_idle() {
 bar_of() { screen; awk -v r="$1" '$1 == r && NF == 8 { print $8 }' "$out"; }
 
 first_reason() { screen; awk '/REASON/ { getline; print $1; exit }' "$out"; }
-restored() { [ "$(tm display -p -t view '#{alternate_on}')" = 0 ]; }
 
 export LC_ALL=C
 start --watch -i 0.2
