@@ -82,10 +82,13 @@ $(BUILD)/unit/%.o: tests/unit/%.c $(HEADERS) tests/unit/unit.h Makefile
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -c -o $@ $<
 
+# What the client's suites run; make check and make test build it alike.
+SUITE_PROGRAMS = exitstat tests/exitstat-sim tests/sim-cpuid tests/cpu-gone.so \
+	$(BUILD)/unit-tests
+
 # The suite runs three times: plain, under ASan/UBSan, under valgrind;
 # then the unit, command-line and live-view suites built for 32-bit x86.
-check: exitstat tests/exitstat-sim tests/sim-cpuid tests/cpu-gone.so \
-		$(BUILD)/unit-tests
+check: $(SUITE_PROGRAMS)
 	$(MAKE) BUILD=build/san VARIANT_CFLAGS='$(SAN_CFLAGS)' \
 		build/san/exitstat build/san/exitstat-sim build/san/unit-tests
 	$(MAKE) m32
@@ -100,7 +103,7 @@ check-m32: m32
 	tests/run-all.sh m32
 
 # The client's suites and the host patch's compile checks (6.1 and 6.12).
-test: exitstat tests/exitstat-sim $(BUILD)/unit-tests
+test: $(SUITE_PROGRAMS)
 	scripts/install-deps.sh e2e
 	$(MAKE) BUILD=build/san VARIANT_CFLAGS='$(SAN_CFLAGS)' \
 		build/san/exitstat build/san/exitstat-sim build/san/unit-tests
