@@ -71,7 +71,9 @@ vcpu_files() { # VM-DIR
 }
 # The host's view of the nested guest, read while that guest sits idle
 # between two readings of its own (it prints @@HOSTWINDOW first): the
-# VM's debugfs files, QEMU's query-stats, and exitstat --host.
+# VM's debugfs files, QEMU's query-stats, and exitstat --host.  Printed
+# once QEMU has exited: printed at once, a slow read's lines could land
+# amid the nested guest's own on the console.
 host_reads() {
 	until grep -q "^@@HOSTWINDOW" /tmp/l2.log 2>/dev/null; do
 		[ -e /tmp/l2.done ] && return
@@ -103,7 +105,7 @@ case ",$steps," in
 		l2_smp=2
 		l2_args="$l2_args e2e_host"
 		l2_qmp="-qmp unix:/tmp/qmp.sock,server=on,wait=off"
-		host_reads &
+		host_reads >/tmp/host.out 2>&1 &
 		;;
 	esac
 	# shellcheck disable=SC2086 # l2_qmp is two words or none
@@ -117,6 +119,7 @@ case ",$steps," in
 	} | tee /tmp/l2.log
 	touch /tmp/l2.done
 	wait
+	[ ! -e /tmp/host.out ] || cat /tmp/host.out
 	echo "@@NESTED $(cat /tmp/l2.status)"
 	;;
 esac

@@ -94,7 +94,7 @@ if grep -qw e2e_host /proc/cmdline; then
 	# --include-self: the raw counts, each read including itself.
 	run hostbefore exitstat -r 10 -f json --include-self
 	echo "@@HOSTWINDOW"
-	sleep 4
+	sleep 8
 	run hostafter exitstat -r 10 -f json --include-self
 	show hostbefore
 	show hostafter
